@@ -1,0 +1,129 @@
+"""Deterministic replies built from the catalog alone: the facts every spoken answer must carry,
+and the reply used whenever a model's phrasing fails a check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dialogue.catalog import Catalog, Product
+from dialogue.types import Intent
+
+
+@dataclass
+class FactSheet:
+    """The catalog facts a reply is built from, the reply itself, and what it must keep."""
+
+    text: str  # the deterministic reply
+    sources: list[str] = field(default_factory=list)
+    must_say: list[str] = field(default_factory=list)  # substrings a phrased reply has to keep
+    support: list[str] = field(default_factory=list)  # every catalog text the reply may draw on
+
+
+def _join(items: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _options_text(p: Product, lang: str) -> str:
+    parts = []
+    for name, values in p.options.items():
+        if lang == "zh":
+            parts.append(f"{name}有{_join(values, lang)}")
+        else:
+            noun = {"color": "colors", "colour": "colours", "size": "sizes"}.get(name.lower(), name)
+            parts.append(f"{noun} {_join(values, lang)}")
+    return ("，" if lang == "zh" else "; ").join(parts)
+
+
+def _stock_text(p: Product, lang: str) -> str:
+    if lang == "zh":
+        return f"目前有货，还剩{p.stock}件" if p.stock > 0 else "目前已售罄，补货后会再上架"
+    if p.stock == 0:
+        return "it is sold out right now, and it will be back once restocked"
+    return f"we have {p.stock} in stock" if p.stock > 5 else f"only {p.stock} left in stock"
+
+
+def _product_support(p: Product, catalog: Catalog) -> list[str]:
+    return [p.name, *p.aliases, catalog.format_price(p.price), _stock_text(p, catalog.lang), p.shipping,
+            *p.facts, *p.all_option_values, *p.options.keys()]
+
+
+def product_sheet(catalog: Catalog, p: Product, intent: Intent) -> FactSheet:
+    """The catalog's answer about one product for one kind of question."""
+    lang = catalog.lang
+    price = catalog.format_price(p.price)
+    src = [f"product:{p.sku}"]
+    support = _product_support(p, catalog)
+    if intent == Intent.STOCK:
+        text = f"{p.name}{_stock_text(p, lang)}。" if lang == "zh" else f"The {p.name}: {_stock_text(p, lang)}."
+        must = ["售罄" if p.stock == 0 else str(p.stock)] if lang == "zh" else (
+            ["sold out"] if p.stock == 0 else [str(p.stock)])
+    elif intent == Intent.OPTIONS and p.options:
+        opts = _options_text(p, lang)
+        text = f"{p.name}{opts}。" if lang == "zh" else f"The {p.name} comes in {opts}."
+        must = [v for v in p.all_option_values]
+    elif intent == Intent.SHIPPING and p.shipping:
+        text = f"{p.name}{p.shipping}。" if lang == "zh" else f"The {p.name} {p.shipping}."
+        must = [p.shipping]
+    elif intent == Intent.PRODUCT_FACTS and p.facts:
+        facts = _join(p.facts, lang)
+        text = f"{p.name}：{facts}。" if lang == "zh" else f"About the {p.name}: {facts}."
+        must = list(p.facts[:1])
+    elif intent == Intent.PURCHASE:
+        if lang == "zh":
+            text = (f"{p.name}售价{price}，请在下方购物车里下单。" if p.stock else f"{p.name}目前已售罄，补货后就能下单。")
+        else:
+            text = (f"The {p.name} is {price}; you can order it from the product list below."
+                    if p.stock else f"The {p.name} is sold out right now; you can order it once it is restocked.")
+        must = [price] if p.stock else (["售罄"] if lang == "zh" else ["sold out"])
+    else:  # price, and the fallback for everything product-related
+        if lang == "zh":
+            text = f"{p.name}售价{price}，{_stock_text(p, lang)}。"
+        else:
+            text = f"The {p.name} is {price}, and {_stock_text(p, lang)}."
+        must = [price]
+    return FactSheet(text=text, sources=src, must_say=must, support=support)
+
+
+def faq_sheet(catalog: Catalog, idx: int) -> FactSheet:
+    entry = catalog.faq[idx]
+    return FactSheet(text=entry.a, sources=[f"faq:{idx}"], must_say=[], support=[entry.q, entry.a])
+
+
+def product_list(catalog: Catalog, limit: int = 4) -> str:
+    names = [p.name for p in catalog.products[:limit]]
+    return _join(names, catalog.lang)
+
+
+def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> FactSheet:
+    """Fixed lines that need no product: greeting, thanks, identity, privacy, unknown product, which one."""
+    s = catalog.shop
+    zh = catalog.lang == "zh"
+    listing = product_list(catalog)
+    user = user if user and user != "anonymous" and len(user) <= 24 else ""
+    lines_en = {
+        "greeting": f"Hi{' ' + user if user else ''}, welcome to {s.name}! I'm {s.host_name}, the shop's "
+                    f"AI-generated virtual host. Ask me about any product.",
+        "thanks": f"You're welcome{', ' + user if user else ''}! Happy to help.",
+        "identity": f"I'm {s.host_name}, an AI-generated virtual host for {s.name}, not a real person. "
+                    f"Our team supervises the stream, and I'm happy to answer your product questions.",
+        "privacy": "For your safety, please don't post phone numbers, card numbers or addresses in the chat. "
+                   "Order through the platform's checkout instead.",
+        "unknown_product": f"Sorry, we don't carry {thing or 'that'}. Tonight we have {listing}.",
+        "which_product": f"Which product do you mean? We have {listing}.",
+        "off_topic": f"I'm {s.host_name}, the AI host of {s.name}. I can help with our products: {listing}.",
+    }
+    lines_zh = {
+        "greeting": f"{user + '，' if user else ''}欢迎来到{s.name}！我是AI生成的虚拟主播{s.host_name}，有任何商品问题都可以问我。",
+        "thanks": f"不客气{'，' + user if user else ''}！",
+        "identity": f"我是{s.name}的AI虚拟主播{s.host_name}，不是真人，直播由我们的工作人员实时监管。有商品问题随时问我。",
+        "privacy": "为了您的安全，请不要在直播间发手机号、银行卡号或地址，请通过平台下单页面购买。",
+        "unknown_product": f"抱歉，我们没有卖{thing or '这个商品'}。今晚有{listing}。",
+        "which_product": f"请问您问的是哪款商品？我们有{listing}。",
+        "off_topic": f"我是{s.name}的AI主播{s.host_name}，可以为您介绍{listing}。",
+    }
+    text = (lines_zh if zh else lines_en)[kind]
+    return FactSheet(text=text, sources=[f"policy:{kind}"], must_say=[], support=[text])

@@ -1,0 +1,112 @@
+"""Typed messages that flow through the dialogue stage: comment in, draft out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Intent(str, Enum):
+    """What a viewer's comment asks for; decides the reply path and its priority."""
+
+    PRICE = "price"
+    STOCK = "stock"
+    OPTIONS = "options"
+    SHIPPING = "shipping"
+    FAQ = "faq"  # returns, payment, warranty and other shop policies
+    PRODUCT_FACTS = "product_facts"
+    GREETING = "greeting"
+    PURCHASE = "purchase"
+    THANKS = "thanks"
+    IDENTITY = "identity"  # "are you a real person?"
+    ABUSE = "abuse"
+    SPAM = "spam"
+    OFF_TOPIC = "off_topic"
+
+
+class Action(str, Enum):
+    """What happens to a comment: spoken, ignored with a reason, or held for the operator."""
+
+    REPLY = "reply"
+    SKIP = "skip"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One viewer comment, as a source delivers it (DESIGN.md comments contract)."""
+
+    id: str
+    user: str
+    text: str
+    ts: float | None = None
+
+
+@dataclass(frozen=True)
+class BadComment:
+    """An input line that could not be read as a comment; it is skipped, never dropped."""
+
+    id: str
+    reason: str  # e.g. "line 4: not valid JSON"
+    flag: str  # e.g. "malformed", "bad_encoding"
+    user: str = ""
+
+
+@dataclass
+class Triaged:
+    """A comment with what triage found out about it."""
+
+    comment: Comment
+    lang: str  # "en", "zh", or another ISO 639-1 code / "und"
+    intent: Intent
+    flags: list[str] = field(default_factory=list)
+    skip_reason: str | None = None  # set when triage decides the comment is not answered
+    product_skus: list[str] = field(default_factory=list)
+    faq_ids: list[int] = field(default_factory=list)
+    unknown_product: str | None = None  # a product name asked about that the shop does not sell
+    received_at: float = 0.0
+
+    @property
+    def priority(self) -> int:
+        """Higher is more urgent; real questions outrank greetings and thanks."""
+        return INTENT_PRIORITY.get(self.intent, 1)
+
+
+INTENT_PRIORITY: dict[Intent, int] = {
+    Intent.PURCHASE: 9,
+    Intent.PRICE: 8,
+    Intent.STOCK: 8,
+    Intent.OPTIONS: 8,
+    Intent.SHIPPING: 7,
+    Intent.FAQ: 7,
+    Intent.PRODUCT_FACTS: 7,
+    Intent.IDENTITY: 7,
+    Intent.OFF_TOPIC: 2,
+    Intent.GREETING: 2,
+    Intent.THANKS: 1,
+    Intent.ABUSE: 0,
+    Intent.SPAM: 0,
+}
+
+
+@dataclass
+class Draft:
+    """A reply candidate for one comment, before the compliance gate."""
+
+    comment_id: str
+    action: Action
+    text: str | None
+    lang: str
+    flags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # "product:SKU", "faq:N", "policy:identity"
+    grounded_by: str = "template"  # "llm" when the model's phrasing passed every check
+
+    def to_json(self) -> dict[str, object]:
+        """The `nightshift answer` output line (DESIGN.md)."""
+        return {
+            "id": self.comment_id,
+            "action": self.action.value,
+            "text": self.text,
+            "flags": list(self.flags),
+            "sources": list(self.sources),
+        }

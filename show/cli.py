@@ -1,0 +1,91 @@
+"""The `nightshift` command: parses arguments and hands each subcommand to its module.
+
+Exit codes (DESIGN.md): 0 done, 2 bad input (message names file/line/field), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from dialogue.errors import InputError
+
+__version__ = "0.1.0"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nightshift", description="AI live-shop host engine (labelled as AI).")
+    p.add_argument("--version", action="version", version=f"nightshift {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    d = sub.add_parser("demo", help="run the bundled demo shop through a comment replay")
+    d.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
+    d.add_argument("--minutes", type=float, default=None, help="stop the replay after N minutes of show time")
+    d.add_argument("--model", default=None, help="a GGUF file instead of the bundled SmolLM2")
+
+    a = sub.add_parser("answer", help="answer a JSONL file of comments, one JSONL line out per comment")
+    a.add_argument("--catalog", required=True)
+    a.add_argument("--comments", required=True, help="JSONL file, or - for stdin")
+    a.add_argument("--out", required=True, help="JSONL file, or - for stdout")
+    _add_model_args(a)
+
+    s = sub.add_parser("say", help="speak a text into a WAV file")
+    s.add_argument("text")
+    s.add_argument("--out", required=True, help="FILE.wav (FILE.mp4 once the avatar is installed)")
+    s.add_argument("--voice", default="piper", help="piper | espeak | coqui")
+    s.add_argument("--lang", default=None, help="en | zh | ... (default: guessed from the text)")
+    s.add_argument("--voice-model", default=None, help="Coqui model directory, or a Piper .onnx voice")
+    s.add_argument("--portrait", default=None, help="portrait image for a talking clip (MP4 output)")
+
+    b = sub.add_parser("bench", help="measure a part and write the bench JSON")
+    b.add_argument("area", choices=["dialogue", "voice"])
+    b.add_argument("--json", default=None, help="write the figures to this file")
+    b.add_argument("--n", type=int, default=None, help="how many samples")
+    _add_model_args(b, catalog=False)
+    return p
+
+
+def _add_model_args(p: argparse.ArgumentParser, catalog: bool = True) -> None:
+    p.add_argument("--model", default=None, help="a GGUF file (llama.cpp), or a directory (transformers)")
+    p.add_argument("--llm", default=None, help="llama_cpp | openai | transformers (default: from --model)")
+    p.add_argument("--llm-url", default=None, help="base URL of an OpenAI-compatible server")
+    p.add_argument("--no-llm", action="store_true", help="catalog templates only, no language model")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.cmd == "answer":
+            from show.commands.answer import run_answer
+
+            return run_answer(args)
+        if args.cmd == "say":
+            from show.commands.say import run_say
+
+            return run_say(args)
+        if args.cmd == "demo":
+            from show.commands.demo import run_demo
+
+            return run_demo(args)
+        if args.cmd == "bench":
+            from bench import run_bench
+
+            return run_bench(args)
+    except InputError as e:
+        print(f"nightshift: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
