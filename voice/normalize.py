@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
+from voice.lexicon import CURRENCY, EN_LETTERS, SCALE_FACTORS, SCALE_WORDS, UNITS, ZH_MEASURE
 from voice.numbers import (
     en_decimal,
     en_digits,
@@ -25,92 +27,6 @@ Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _LONG_DIGITS = 10  # an unseparated integer this long is an id or phone number: read digit by digit
-
-# English letter names, so a code like "HD-102" is spelled and not read as a word.
-_EN_LETTERS = dict(
-    zip(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [
-            "ay",
-            "bee",
-            "see",
-            "dee",
-            "ee",
-            "ef",
-            "gee",
-            "aitch",
-            "eye",
-            "jay",
-            "kay",
-            "el",
-            "em",
-            "en",
-            "oh",
-            "pee",
-            "cue",
-            "ar",
-            "ess",
-            "tee",
-            "you",
-            "vee",
-            "double-you",
-            "ex",
-            "why",
-            "zee",
-        ],
-        strict=True,
-    )
-)
-
-# symbol or code -> (en singular, en plural, en minor singular, en minor plural, zh name)
-_CURRENCY = {
-    "$": ("dollar", "dollars", "cent", "cents", "美元"),
-    "US$": ("dollar", "dollars", "cent", "cents", "美元"),
-    "USD": ("dollar", "dollars", "cent", "cents", "美元"),
-    "€": ("euro", "euros", "cent", "cents", "欧元"),
-    "EUR": ("euro", "euros", "cent", "cents", "欧元"),
-    "£": ("pound", "pounds", "penny", "pence", "英镑"),
-    "GBP": ("pound", "pounds", "penny", "pence", "英镑"),
-    "¥": ("yuan", "yuan", "", "", "元"),
-    "￥": ("yuan", "yuan", "", "", "元"),
-    "元": ("yuan", "yuan", "", "", "元"),
-    "RMB": ("yuan", "yuan", "", "", "元"),
-    "CNY": ("yuan", "yuan", "", "", "元"),
-}
-_SCALE_WORDS = {"k": "thousand", "K": "thousand", "M": "million"}
-_ZH_SCALE_WORDS = {"k": "千", "K": "千", "thousand": "千", "M": "百万", "million": "百万", "billion": "十亿"}
-
-# unit -> (en singular, en plural, zh)
-_UNITS = {
-    "mm": ("millimeter", "millimeters", "毫米"),
-    "cm": ("centimeter", "centimeters", "厘米"),
-    "m": ("meter", "meters", "米"),
-    "km": ("kilometer", "kilometers", "公里"),
-    "mg": ("milligram", "milligrams", "毫克"),
-    "g": ("gram", "grams", "克"),
-    "kg": ("kilogram", "kilograms", "公斤"),
-    "ml": ("milliliter", "milliliters", "毫升"),
-    "mL": ("milliliter", "milliliters", "毫升"),
-    "l": ("liter", "liters", "升"),
-    "L": ("liter", "liters", "升"),
-    "oz": ("ounce", "ounces", "盎司"),
-    "lb": ("pound", "pounds", "磅"),
-    "lbs": ("pound", "pounds", "磅"),
-    "ft": ("foot", "feet", "英尺"),
-    "mAh": ("milliamp hour", "milliamp hours", "毫安时"),
-    "W": ("watt", "watts", "瓦"),
-    "V": ("volt", "volts", "伏"),
-    "GB": ("gigabyte", "gigabytes", "G"),
-    "TB": ("terabyte", "terabytes", "T"),
-    "h": ("hour", "hours", "小时"),
-    "hr": ("hour", "hours", "小时"),
-    "hrs": ("hour", "hours", "小时"),
-    "min": ("minute", "minutes", "分钟"),
-    "°C": ("degree Celsius", "degrees Celsius", "摄氏度"),
-    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "华氏度"),
-}
-# Mandarin measure words after which 2 reads 两 (两件, not 二件).
-_ZH_MEASURE = "个件条双只块斤张瓶包盒套台部支杯次位种款份箱袋根把片颗粒"
 
 
 def _alt(keys: Iterable[str]) -> str:
@@ -131,13 +47,13 @@ _TIME = re.compile(
 _TIME_AMPM = re.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?\d)\s?(?P<ap>[AaPp])\.?[Mm](?![A-Za-z])")
 _DIMENSION = re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)")
 _RANGE = re.compile(
-    rf"(?<![\d.,-])(?P<a>\d{{1,3}})\s?[-–~～]\s?(?P<b>\d{{1,3}})(?![\d.,-])(?:\s?(?P<unit>{_alt(_UNITS)})(?![A-Za-z]))?"
+    rf"(?<![\d.,-])(?P<a>\d{{1,3}})\s?[-–~～]\s?(?P<b>\d{{1,3}})(?![\d.,-])(?:\s?(?P<unit>{_alt(UNITS)})(?![A-Za-z]))?"
 )
-_UNIT = re.compile(rf"(?<![A-Za-z\d.,-])(?P<num>{NUM})\s?(?P<unit>{_alt(_UNITS)})(?![A-Za-z])")
+_UNIT = re.compile(rf"(?<![A-Za-z\d.,-])(?P<num>{NUM})\s?(?P<unit>{_alt(UNITS)})(?![A-Za-z])")
 _ORDINAL = re.compile(r"(?<![\d.])(?P<num>\d+)(?:st|nd|rd|th)(?![A-Za-z])")
 _HASH_NUMBER = re.compile(r"#\s?(?P<num>\d+)")
 _ZH_YEAR = re.compile(r"(?P<num>\d{4})(?=年)")
-_ZH_MEASURE_2 = re.compile(rf"(?<![\d.,])2(?=[{_ZH_MEASURE}])")
+ZH_MEASURE_2 = re.compile(rf"(?<![\d.,])2(?=[{ZH_MEASURE}])")
 _PLAIN = re.compile(rf"(?P<num>{NUM})")
 
 
@@ -176,15 +92,15 @@ def _en_code(m: re.Match[str]) -> str:
     for ch in m.group(0):
         if ch.isdigit():
             words.append(en_digits(ch))
-        elif ch in _EN_LETTERS:
-            words.append(_EN_LETTERS[ch])
+        elif ch in EN_LETTERS:
+            words.append(EN_LETTERS[ch])
     return " ".join(words)
 
 
 def _en_money(num: str, sym: str, scale: str | None) -> str:
-    one, many, minor_one, minor_many, _ = _CURRENCY[sym]
+    one, many, minor_one, minor_many, _ = CURRENCY[sym]
     if scale:
-        return f"{_en_number(num)} {_SCALE_WORDS.get(scale, scale)} {many}"
+        return f"{_en_number(num)} {SCALE_WORDS.get(scale, scale)} {many}"
     whole, _, frac = num.replace(",", "").partition(".")
     if not frac or not minor_one or len(frac) > 2:
         return f"{_en_number(_strip_zeros(num))} {one if _is_one(num) else many}"
@@ -205,17 +121,17 @@ def _en_time(m: re.Match[str]) -> str:
         words = f"{en_int(hour)} oh {en_int(minute)}"
     else:
         words = f"{en_int(hour)} {en_int(minute)}"
-    return words + (f" {_EN_LETTERS[ap.upper()]} em" if ap else "")
+    return words + (f" {EN_LETTERS[ap.upper()]} em" if ap else "")
 
 
 def _en_unit(m: re.Match[str]) -> str:
-    one, many, _ = _UNITS[m.group("unit")]
+    one, many, _ = UNITS[m.group("unit")]
     return f"{_en_number(m.group('num'))} {one if _is_one(m.group('num')) else many}"
 
 
 def _en_range(m: re.Match[str]) -> str:
     words = f"{en_int(int(m.group('a')))} to {en_int(int(m.group('b')))}"
-    return words + (f" {_UNITS[m.group('unit')][1]}" if m.group("unit") else "")
+    return words + (f" {UNITS[m.group('unit')][1]}" if m.group("unit") else "")
 
 
 _EN_RULES: list[Rule] = [
@@ -223,7 +139,7 @@ _EN_RULES: list[Rule] = [
     (_CUR_SUFFIX, lambda m: _en_money(m.group("num"), m.group("sym"), None)),
     (_PERCENT, lambda m: f"{_en_number(m.group('num'))} percent"),
     (_TIME, _en_time),
-    (_TIME_AMPM, lambda m: f"{en_int(int(m.group('h')))} {_EN_LETTERS[m.group('ap').upper()]} em"),
+    (_TIME_AMPM, lambda m: f"{en_int(int(m.group('h')))} {EN_LETTERS[m.group('ap').upper()]} em"),
     (_DIMENSION, lambda m: " by "),
     (_UNIT, _en_unit),
     (_CODE, _en_code),
@@ -248,9 +164,11 @@ def _zh_code(m: re.Match[str]) -> str:
 
 
 def _zh_money(num: str, sym: str, scale: str | None) -> str:
-    name = _CURRENCY[sym][4]
+    name = CURRENCY[sym][4]
     if scale:
-        return f"{zh_decimal(num)}{_ZH_SCALE_WORDS[scale]}{name}"
+        value = Decimal(num.replace(",", "")) * SCALE_FACTORS[scale]  # "$2.5 million" -> 二百五十万美元
+        words = zh_quantity(int(value)) if value == value.to_integral_value() else zh_decimal(str(value))
+        return f"{words}{name}"
     whole, _, frac = num.replace(",", "").partition(".")
     if name != "元" or not frac or len(frac) > 2:
         if not frac:
@@ -277,11 +195,11 @@ def _zh_time(m: re.Match[str]) -> str:
 def _zh_unit(m: re.Match[str]) -> str:
     num = m.group("num")
     value = zh_quantity(_int(num)) if "." not in num else zh_decimal(num)
-    return value + _UNITS[m.group("unit")][2]
+    return value + UNITS[m.group("unit")][2]
 
 
 def _zh_unit_name(m: re.Match[str]) -> str:
-    return _UNITS[m.group("unit")][2] if m.group("unit") else ""
+    return UNITS[m.group("unit")][2] if m.group("unit") else ""
 
 
 _ZH_RULES: list[Rule] = [
@@ -298,7 +216,7 @@ _ZH_RULES: list[Rule] = [
     (_CODE, _zh_code),
     (_RANGE, lambda m: f"{zh_int(int(m.group('a')))}到{zh_int(int(m.group('b')))}{_zh_unit_name(m)}"),
     (_ZH_YEAR, lambda m: zh_digits(m.group("num"))),
-    (_ZH_MEASURE_2, lambda m: "两"),
+    (ZH_MEASURE_2, lambda m: "两"),
     (_ORDINAL, lambda m: "第" + zh_int(int(m.group("num")))),
     (_HASH_NUMBER, lambda m: f"{_zh_number(m.group('num'))}号"),
     (_PLAIN, lambda m: _zh_number(m.group("num"))),
@@ -327,6 +245,14 @@ def base_lang(lang: str) -> str:
     """The base language of a tag: 'en-US' -> 'en', 'zh-CN' / 'cmn' -> 'zh'."""
     base = lang.replace("_", "-").split("-")[0].lower()
     return "zh" if base in ("cmn", "zho", "chi") else base
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def guess_lang(text: str) -> str:
+    """'zh' if the text has Chinese characters, else 'en'."""
+    return "zh" if _CJK.search(text) else "en"
 
 
 def normalize(text: str, lang: str) -> str:

@@ -27,10 +27,10 @@ _CHAR_MAP = {
 # Digits and symbols read as letters, applied only inside tokens that also hold letters.
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
          "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "+": "t"}
-_LEET_RUN = re.compile(r"[a-z0-9@$!|€+]+")
-_CJK_GAP = re.compile(rf"(?<=[{CJK}])[\s.\-_*~·•/\\|+'\"]+(?=[{CJK}])")
-_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[\s.\-_*·]{1,2}[a-z]){2,}(?![a-z0-9])")
-_SPACED_SEP = re.compile(r"[\s.\-_*·]")
+_LEET_RUN = re.compile(r"[a-z0-9@$!|€+]+", re.ASCII)
+_CJK_GAP = re.compile(rf"(?<=[{CJK}])[\s.\-_*~·•/\\|+'\"]+(?=[{CJK}])", re.ASCII)
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[\s.\-_*·]{1,2}[a-z]){2,}(?![a-z0-9])", re.ASCII)
+_SPACED_SEP = re.compile(r"[\s.\-_*·]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def find_spans(patterns: Iterable[re.Pattern[str]], vs: Iterable[View]) -> Itera
 
 
 # Clause boundaries: sentence ends and commas, but not decimal points ("39.90") or thousands ("1,000").
-_CLAUSE_END = re.compile(r"(?<!\d)[.,](?!\d)|[.,](?=\s)|[!?;:。！？；：，、\n]")
+_CLAUSE_END = re.compile(r"(?<!\d)[.,](?!\d)|[.,](?=\s)|[!?;:。！？；：，、\n]", re.ASCII)
 
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -139,12 +139,10 @@ def clause_bounds(text: str, pos: int) -> tuple[int, int]:
 _NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|without|none|nor|neither|cannot|can't|don't|doesn't|didn't|won't|isn't|aren't|"
     r"wasn't|haven't|hasn't|shouldn't|wouldn't|avoid|stop|refuse)\b|n't\b|"
-    r"没有|没|暂无|暂时没有|并无|无法|不要|不用|不会|不能|不可以|不支持|不提供|不参加|不参与|不做|不搞|请勿|切勿|别|不)"
-)
+    r"没有|没|暂无|暂时没有|并无|无法|不要|不用|不会|不能|不可以|不支持|不提供|不参加|不参与|不做|不搞|请勿|切勿|别|不)", re.ASCII)
 _NEG_AFTER = re.compile(
     r"^[^.!?。！？]{0,25}?(?:\b(?:isn't|aren't|is not|are not|not available|unavailable|doesn't|don't|"
-    r"do not|does not|won't|none)\b|暂时没有|没有|暂无|不支持|不提供|不参加|不能用|用不了)"
-)
+    r"do not|does not|won't|none)\b|暂时没有|没有|暂无|不支持|不提供|不参加|不能用|用不了)", re.ASCII)
 
 
 def negated(text: str, start: int, end: int, *, before: int = 40, after: bool = False) -> bool:
@@ -161,8 +159,8 @@ _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三":
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _EN_PERCENT = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
                "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_NUM = re.compile(r"\d+(?:[.,]\d+)*|[零〇一幺二两三四五六七八九十百千万]+")
-_EN_PCT = re.compile(r"\b(" + "|".join(_EN_PERCENT) + r")[\s-]*(?:per\s?cent|%)")
+_NUM = re.compile(r"\d+(?:[.,]\d+)*|[零〇一幺二两三四五六七八九十百千万]+", re.ASCII)
+_EN_PCT = re.compile(r"\b(" + "|".join(_EN_PERCENT) + r")[\s-]*(?:per\s?cent|%)", re.ASCII)
 # A Chinese numeral counts as a number only next to a unit or a price word, so 一下 / 万能 do not.
 _ZH_AFTER = set("折元块件个包双瓶罐盒袋杯条%成减送人次份斤克天单")
 _ZH_BEFORE = set("满减送买第打省降赠")

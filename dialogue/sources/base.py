@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from types import TracebackType
+from typing import Self
 
 from dialogue.types import BadComment, Comment
 
@@ -25,7 +26,7 @@ class CommentSource(ABC):
     def close(self) -> None:  # noqa: B027  (optional hook: sources without resources need nothing)
         """Stop the source: a running iteration ends soon after; resources are released."""
 
-    def __enter__(self) -> CommentSource:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

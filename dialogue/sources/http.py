@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Literal
+from typing import Literal, Self
 
 import uvicorn
 from fastapi import FastAPI, Request, WebSocket
@@ -133,7 +133,8 @@ def _too_large() -> JSONResponse:
 def create_ingest_app(push: Push, *, token: str | None = None) -> FastAPI:
     """The ingest web app; `push` is called on the server's event loop for every item, so keep it quick.
 
-    Refused requests (401 wrong token, 413 too large) are not pushed: the sender is told instead.
+    Refused requests (wrong token: 401 / close 4401; over 1 MB: 413 / close 1009) are not pushed:
+    the sender is told instead.
     """
     ingest = _Ingest(push)
     app = FastAPI(title="Nightshift comment ingest", docs_url=None, redoc_url=None, openapi_url=None)
@@ -256,6 +257,10 @@ class HttpIngestSource(CommentSource):
             self._server, self._thread, self._url = server, thread, f"http://{host}:{port}"
             log.info("comment ingest listening on %s", self._url)
             return self._url
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
 
     def _bind(self) -> socket.socket:
         where = f"{self.host}:{self.port}"

@@ -52,7 +52,7 @@ def comment_from_object(obj: object, *, fallback_id: str, where: str) -> Comment
 
     cid = fallback_id
     raw_id = obj.get("id")
-    if "id" not in obj or raw_id is None:
+    if "id" not in obj:
         problems.append("missing field `id`")
     elif isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
         problems.append(f"field `id` must be a string or an integer, got {json_type(raw_id)}")

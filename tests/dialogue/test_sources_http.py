@@ -206,6 +206,14 @@ def test_websocket_acks_every_message(token_source: tuple[HttpIngestSource, Coll
     assert isinstance(items[2], BadComment) and isinstance(items[3], BadComment)
 
 
+def test_websocket_accepts_a_bearer_header(token_source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = token_source
+    with connect(src.ws_url, open_timeout=5, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
+        ws.send(json.dumps({"id": "h1", "text": "hi"}))
+        assert json.loads(ws.recv(timeout=5))["accepted"] == ["h1"]
+    assert col.take(1)[0].id == "h1"
+
+
 @pytest.mark.parametrize("suffix", ["", "?token=wrong"])
 def test_websocket_wrong_token_closes_4401(
     token_source: tuple[HttpIngestSource, Collector], suffix: str
@@ -241,6 +249,7 @@ def test_close_stops_the_server_and_open_websockets() -> None:
             ws.recv(timeout=5)
         assert e.value.rcvd is not None and e.value.rcvd.code == 1012
     assert col.finished.wait(2.0), "iteration did not end after close()"
+    assert not [t for t in threading.enumerate() if t.name == "nightshift-ingest" and t.is_alive()]
     assert [i.id for i in col.take(1)] == ["before"]
     with pytest.raises(httpx.ConnectError):
         httpx.get(src.url + "/health", timeout=2)
@@ -259,6 +268,15 @@ def test_busy_port_is_an_input_error() -> None:
         assert e.value.source == f"127.0.0.1:{port}" and "cannot listen" in e.value.what
     finally:
         blocker.close()
+
+
+def test_context_manager_starts_and_stops() -> None:
+    with HttpIngestSource() as src:
+        assert isinstance(src, HttpIngestSource)
+        url = src.start()
+        assert httpx.get(url + "/health").status_code == 200
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/health", timeout=2)
 
 
 def test_url_before_start_is_an_error() -> None:

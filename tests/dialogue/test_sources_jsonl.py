@@ -312,7 +312,7 @@ def test_replay_real_clock(tmp_path: Path) -> None:
     times = [time.monotonic() - t0 for _ in JsonlReplay(f, speed=10.0)]
     assert times[0] < 0.05
     for i, t in enumerate(times):
-        assert i * 0.1 - 0.01 <= t < i * 0.1 + 0.15
+        assert i * 0.1 - 0.01 <= t < i * 0.1 + 0.25
 
 
 def test_replay_close_from_another_thread_ends_a_long_gap(tmp_path: Path) -> None:

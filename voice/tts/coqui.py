@@ -19,7 +19,9 @@ from voice.types import Speech
 
 log = logging.getLogger(__name__)
 
-_INSTALL_HINT = "Coqui TTS is not installed: install with scripts/setup.sh --full (torch, torchaudio, coqui-tts)"
+_INSTALL_HINT = (
+    "Coqui TTS is not installed: install with scripts/setup.sh --full (torch, torchaudio, coqui-tts)"
+)
 _CHECKPOINT_NAMES = ("model.pth", "best_model.pth", "model_file.pth", "checkpoint.pth")
 
 
@@ -33,7 +35,9 @@ def find_checkpoint(model_dir: Path) -> Path:
         return found[0]
     if not found:
         raise VoiceModelError(str(model_dir), "no Coqui checkpoint (.pth) in this directory")
-    raise VoiceModelError(str(model_dir), f"several checkpoints, name one model.pth: {[p.name for p in found]}")
+    raise VoiceModelError(
+        str(model_dir), f"several checkpoints, name one model.pth: {[p.name for p in found]}"
+    )
 
 
 @register("coqui")
@@ -53,13 +57,14 @@ class CoquiTTS(TTSBackend):
         model_dir = model_dir or model
         if model_dir is None:
             raise VoiceModelError("--voice-model", "the coqui voice needs a local model directory")
-        directory = Path(model_dir)
+        given = Path(model_dir)
+        directory = given.parent if given.is_file() else given  # a checkpoint file names its directory
         if not directory.is_dir():
             raise VoiceModelError(str(directory), "Coqui model directory not found")
         config_path = directory / "config.json"
         if not config_path.is_file():
             raise VoiceModelError(str(config_path), "Coqui model config not found")
-        checkpoint = find_checkpoint(directory)
+        checkpoint = given if given.is_file() else find_checkpoint(directory)
         try:
             from TTS.api import TTS
         except ImportError as e:
@@ -67,7 +72,9 @@ class CoquiTTS(TTSBackend):
         try:
             self.tts = TTS(model_path=str(checkpoint), config_path=str(config_path), progress_bar=False)
         except Exception as e:  # torch/json/coqpit raise many types for a bad file
-            raise VoiceModelError(str(checkpoint), f"not a usable Coqui model ({type(e).__name__}: {e})") from e
+            raise VoiceModelError(
+                str(checkpoint), f"not a usable Coqui model ({type(e).__name__}: {e})"
+            ) from e
         self.model_dir = directory
         self.speaker = speaker
         self.multilingual = bool(self.tts.is_multi_lingual)
@@ -84,7 +91,9 @@ class CoquiTTS(TTSBackend):
         """Speak `text`; the Speech has PCM only (no phoneme or viseme spans)."""
         base = base_lang(lang)
         if base not in self.capabilities.languages:
-            raise ValueError(f"the Coqui model in {self.model_dir} speaks {self.capabilities.languages}, not {lang!r}")
+            raise ValueError(
+                f"the Coqui model in {self.model_dir} speaks {self.capabilities.languages}, not {lang!r}"
+            )
         kwargs: dict[str, object] = {"split_sentences": False}
         if self.speaker:
             kwargs["speaker"] = self.speaker

@@ -1,0 +1,108 @@
+"""`nightshift say TEXT --out FILE.wav`: normalise, synthesise sentence by sentence, write a labelled WAV."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from dialogue.errors import InputError
+from voice.errors import VoiceModelError, VoiceUnavailableError
+from voice.normalize import base_lang, guess_lang, normalize
+from voice.sinks import WavSink
+from voice.stream import stream_speech
+from voice.tts.base import TTSBackend, create
+
+log = logging.getLogger("nightshift.say")
+
+VOICES = ("piper", "espeak", "coqui")
+
+
+def _aigc_label(produce_id: str) -> dict[str, Any]:
+    """The machine-readable AI label (GB 45438 Annex E fields) every written file carries."""
+    return {
+        "Label": 1,
+        "ContentProducer": "nightshift",
+        "ProduceID": produce_id,
+        "ReservedCode1": "",
+        "ContentPropagator": "",
+        "PropagateID": "",
+        "ReservedCode2": "",
+    }
+
+
+def choose_voice(voice: str, lang: str, voice_model: str | None) -> str:
+    """The backend that will speak: Piper speaks only its voice's language, espeak covers the rest."""
+    if voice not in VOICES:
+        raise InputError("--voice", f"unknown voice {voice!r}; choose one of {', '.join(VOICES)}")
+    if voice == "piper":
+        from voice.tts.piper import voice_language
+
+        try:
+            piper_lang = voice_language(voice_model)
+        except VoiceModelError as e:
+            raise InputError(e.path, e.what) from None
+        if base_lang(lang) != piper_lang:
+            log.info("the Piper voice speaks %r, not %r: using espeak instead", piper_lang, lang)
+            return "espeak"
+    return voice
+
+
+def _backend(voice: str, voice_model: str | None) -> TTSBackend:
+    options: dict[str, object] = {}
+    if voice_model and voice == "piper":
+        options["model"] = voice_model
+    elif voice_model and voice == "coqui":
+        options["model_dir"] = voice_model
+    elif voice_model:
+        log.warning("--voice-model is for piper or coqui; espeak uses its installed voices")
+    try:
+        return create(voice, **options)
+    except VoiceModelError as e:
+        raise InputError(e.path, e.what) from None
+    except VoiceUnavailableError as e:
+        raise InputError("--voice", str(e)) from None
+
+
+def run_say(args: argparse.Namespace) -> int:
+    """Speak `args.text` into `args.out` (WAV); returns the exit code."""
+    text = (args.text or "").strip()
+    if not text:
+        raise InputError("TEXT", "nothing to say: the text is empty")
+    out = Path(args.out)
+    if getattr(args, "portrait", None) or out.suffix.lower() == ".mp4":
+        raise InputError("--portrait", "talking clips need the avatar, not installed yet")
+    if out.suffix.lower() != ".wav":
+        raise InputError("--out", f"{out}: write a .wav file (or .mp4 once the avatar is installed)")
+    lang = args.lang or guess_lang(text)
+    voice = choose_voice(args.voice or "piper", lang, args.voice_model)
+    backend = _backend(voice, args.voice_model)
+    if base_lang(lang) not in backend.capabilities.languages:
+        raise InputError("--lang", f"the {voice} voice does not speak {lang!r}")
+
+    spoken = normalize(text, lang)
+    log.debug("normalised: %r", spoken)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        sink = WavSink(out, {"AIGC": _aigc_label(uuid.uuid4().hex), "ISFT": "nightshift", "INAM": text[:200]})
+    except OSError as e:
+        raise InputError("--out", f"{out}: cannot write ({e.strerror or e})") from None
+    t0 = time.perf_counter()
+    first_audio_s = None
+    with sink, stream_speech(backend, spoken, lang) as stream:
+        for speech in stream:
+            if first_audio_s is None:
+                first_audio_s = time.perf_counter() - t0
+            sink.write(speech)
+    log.info(
+        "wrote %s: %.2f s of speech (%s, %s), first audio after %.0f ms",
+        out,
+        sink.duration_s,
+        voice,
+        lang,
+        1000 * (first_audio_s or 0.0),
+    )
+    return 0
