@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dialogue.catalog import Catalog
 from dialogue.grounding.check import check_sentence, covers
@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 
 _PHRASED = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.SHIPPING, Intent.FAQ, Intent.PRODUCT_FACTS,
             Intent.PURCHASE}
+# The model may rephrase only answers whose every fact the check can verify (numbers, option values,
+# stock). Policies, shipping terms and product claims are spoken as the catalog words them: a dropped
+# "unused" or "not" would change their meaning without tripping any check.
+_LLM_INTENTS = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.PURCHASE}
 
 
 @dataclass
@@ -106,6 +110,8 @@ class Responder:
             sheets.append(canned(cat, kind))
         if privacy:
             sheets.insert(0, canned(cat, "privacy"))
+        if "asks_medical" in t.flags:
+            sheets.insert(0, canned(cat, "no_medical"))
         return _merge(sheets, cat.lang)
 
     def _discount_sheet(self) -> FactSheet:
@@ -127,8 +133,8 @@ class Responder:
             return
         sheet = self.plan(t, current_sku)
         spoken: list[str] = []
-        use_llm = (self.llm is not None and t.intent in _PHRASED and "injection" not in t.flags
-                   and self._llm_speaks(t.lang) and sheet.sources[0].startswith(("product:", "faq:")))
+        use_llm = (self.llm is not None and t.intent in _LLM_INTENTS and "injection" not in t.flags
+                   and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))
         grounded_by = "template"
         if use_llm:
             reply.timing.llm_used = True
@@ -141,6 +147,8 @@ class Responder:
                 grounded_by = "llm"
         if grounded_by == "template":
             rest = split_sentences(sheet.text)
+            if spoken:  # complete the model's sentences with only the catalog sentences they still lack
+                rest = [r for r in rest if not covers(" ".join(spoken), [m for m in sheet.must_say if covers(r, [m])])]
             problems = check_output(sheet.text, t.lang, promotions=self._allowed_claims())
             if problems:
                 flags += [f"moderation:{v.rule}" for v in problems]

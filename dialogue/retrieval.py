@@ -16,8 +16,7 @@ log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 _STOP = set(
-    "the a an of and or for with in on to is are it its this that you your my do does have has how what "
-    "much any can i me we pack pairs pair set".split()
+    ["the", "a", "an", "of", "and", "or", "for", "with", "in", "on", "to", "is", "are", "it", "its", "this", "that", "you", "your", "my", "do", "does", "have", "has", "how", "what", "much", "any", "can", "i", "me", "we", "pack", "pairs", "pair", "set"]
 )
 
 # Topic keywords that tie a comment to an FAQ entry even when they share no word.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     """What a viewer's comment asks for; decides the reply path and its priority."""
 
     PRICE = "price"
@@ -24,7 +24,7 @@ class Intent(str, Enum):
     OFF_TOPIC = "off_topic"
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What happens to a comment: spoken, ignored with a reason, or held for the operator."""
 
     REPLY = "reply"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,5 +147,3 @@ def _shed_record(t: Triaged) -> dict[str, object]:
     return {"id": t.comment.id, "action": "skip", "text": None, "flags": ["shed_by_queue"], "sources": []}
 
 
-def wall_clock() -> float:
-    return time.perf_counter()

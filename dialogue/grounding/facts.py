@@ -27,15 +27,18 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _options_text(p: Product, lang: str) -> str:
+def _options_text(p: Product, lang: str, groups: list[tuple[str, list[str]]] | None = None) -> str:
     parts = []
-    for name, values in p.options.items():
+    for name, values in groups if groups is not None else p.options.items():
         if lang == "zh":
             parts.append(f"{name}有{_join(values, lang)}")
+        elif name.lower() in ("color", "colour"):
+            parts.append(_join(values, lang))
+        elif name.lower() == "size":
+            parts.append(f"size {values[0]}" if len(values) == 1 else f"sizes {_join(values, lang)}")
         else:
-            noun = {"color": "colors", "colour": "colours", "size": "sizes"}.get(name.lower(), name)
-            parts.append(f"{noun} {_join(values, lang)}")
-    return ("，" if lang == "zh" else "; ").join(parts)
+            parts.append(f"{name} {_join(values, lang)}")
+    return "，".join(parts) if lang == "zh" else ", in ".join(parts)
 
 
 def _stock_text(p: Product, lang: str) -> str:
@@ -62,8 +65,13 @@ def product_sheet(catalog: Catalog, p: Product, intent: Intent) -> FactSheet:
         must = ["售罄" if p.stock == 0 else str(p.stock)] if lang == "zh" else (
             ["sold out"] if p.stock == 0 else [str(p.stock)])
     elif intent == Intent.OPTIONS and p.options:
-        opts = _options_text(p, lang)
-        text = f"{p.name}{opts}。" if lang == "zh" else f"The {p.name} comes in {opts}."
+        if lang == "zh":
+            text = f"{p.name}{_options_text(p, lang)}。"
+        else:  # one sentence per option, so a phrased reply can be completed without repeating itself
+            groups = list(p.options.items())
+            lines = [f"The {p.name} comes in {_options_text(p, lang, groups[:1])}."]
+            lines += [f"It comes in {_options_text(p, lang, [g])}." for g in groups[1:]]
+            text = " ".join(lines)
         must = [v for v in p.all_option_values]
     elif intent == Intent.SHIPPING and p.shipping:
         text = f"{p.name}{p.shipping}。" if lang == "zh" else f"The {p.name} {p.shipping}."
@@ -114,6 +122,7 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> F
                    "Order through the platform's checkout instead.",
         "unknown_product": f"Sorry, we don't carry {thing or 'that'}. Tonight we have {listing}.",
         "which_product": f"Which product do you mean? We have {listing}.",
+        "no_medical": "I can't give health or medical advice, and our products are not medicines.",
         "off_topic": f"I'm {s.host_name}, the AI host of {s.name}. I can help with our products: {listing}.",
     }
     lines_zh = {
@@ -123,6 +132,7 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> F
         "privacy": "为了您的安全，请不要在直播间发手机号、银行卡号或地址，请通过平台下单页面购买。",
         "unknown_product": f"抱歉，我们没有卖{thing or '这个商品'}。今晚有{listing}。",
         "which_product": f"请问您问的是哪款商品？我们有{listing}。",
+        "no_medical": "我不能提供健康或医疗建议，我们的商品不是药品。",
         "off_topic": f"我是{s.name}的AI主播{s.host_name}，可以为您介绍{listing}。",
     }
     text = (lines_zh if zh else lines_en)[kind]

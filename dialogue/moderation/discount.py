@@ -24,7 +24,7 @@ GROUPS: dict[str, re.Pattern[str]] = {
     "percent": rx(
         r"\b\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s*(?:off|discount|cheaper|less|savings?|rebate)\b",
         r"\b(?:\w+[\s-])?percent\s+off\b|\bmarked\s+down\b|\bmarkdowns?\b|\bprice\s+(?:cut|drop|reduction)s?\b",
-        r"\breduced\s+(?:price|prices|to)\b|\bcheaper\s+(?:today|now|than\s+usual|this\s+week|tonight)\b|\bextra\s+\d+\s*%",
+        r"\bcheaper\s+(?:if|when)\s+you\b|\bbundle\s+(?:deal|price|discount|offer|savings?)\b|\breduced\s+(?:price|prices|to)\b|\bcheaper\s+(?:today|now|than\s+usual|this\s+week|tonight)\b|\bextra\s+\d+\s*%",
         r"\b(?:save|saving|savings\s+of)\s+(?:\$|usd|¥|€|£)?\s*\d|(?:\$|¥|€|£)\s*\d+(?:\.\d+)?\s+off\b|\bhalf[\s-]*(?:price|off)\b",
         r"打折|折扣|折上折|(?<![对打])(?:[\d一二三四五六七八九](?:\.\d|点[一二三四五六七八九])?)\s*折(?![叠痕射磨腾合断中纸线返])|打[\d一二三四五六七八九.]+折",
         rf"立减|直降|降价|减价|便宜(?:了)?\s*{_NZ}+|(?<![节])省\s*{_NZ}+\s*(?:元|块)?|半价|让利|亏本|跳楼价|白菜价|\d+\s*%\s*(?:折扣|优惠)",
@@ -35,6 +35,7 @@ GROUPS: dict[str, re.Pattern[str]] = {
         r"\b(?:great|good|best|amazing|hot|special|exclusive|sweet|crazy)\s+deals?\b|\bdeal\s+of\s+the\s+day\b|\bdoorbusters?\b",
         r"\b(?:was|originally|regularly|usually)\s+(?:\$|¥|€|£)?\s*\d+(?:\.\d+)?[^.!?]{0,20}\bnow\b|\b(?:regular|original|usual|normal|list)\s+price\b",
         r"\b(?:wholesale|factory|cost|member|vip|insider)\s+price\b",
+        r"粉丝价|宠粉|专享价?|专属价|新人价|首单|抹零|少收|便宜(?:点|些|一点)?(?:给你|卖|算)|打个折|"
         r"特价|特惠|秒杀|限时(?:优惠|特价|折扣|秒杀|抢购|活动|福利|价)|促销|活动价|到手价|券后价?|原价|福利价?|清仓|甩卖|大促|会员价|内部价|出厂价|成本价|批发价",
     ),
     "coupon": rx(
@@ -75,7 +76,9 @@ _STOP_EN = {
     "got", "very", "really", "please", "then", "than", "which", "who", "what", "have", "has", "from", "each", "too",
     "plus", "only", "nova", "us", "they", "them", "their", "if", "so", "is", "be", "an", "a", "of", "to", "on", "in",
 }
-_STOP_ZH = set("的了就都也是我们你您在有可以和还呢吧啊哦呀哈吗么这那给把被对让很非常大家现在一下哈哟嘛啦")
+_STOP_ZH = set("的了就都也是我们你您在有可以和还呢吧啊哦呀哈吗么这那给把被对让很非常大家现在一下哈哟嘛啦目前")
+# Words that only name a discount: they must not count against a clause's coverage.
+_GENERIC = {"promotion", "promo", "offer", "deal", "discount", "sale", "current", "tonight", "running", "优", "惠", "活", "动"}
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
@@ -101,7 +104,7 @@ def _promo(text: str) -> _Promo:
 
 def _supported(group: str, match: str, clause: str, promos: Sequence[_Promo]) -> bool:
     nums = numbers(clause)
-    clause_tokens = _tokens(clause)
+    clause_tokens = _tokens(clause) - _GENERIC
     key = _tokens(match)
     for p in promos:
         same_kind = group in p.groups or (group == "any" and bool(p.groups)) or (bool(key) and key <= p.tokens)

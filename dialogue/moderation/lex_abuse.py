@@ -32,7 +32,7 @@ _STRONG_EN = [
     "fuck", "fck", "fuk", "fuq", "motherfucker", "stfu", "gtfo", "bullshit", "bitch", "bastard", "asshole",
     "arsehole", "jackass", "dickhead", "prick", "cunt", "twat", "whore", "slut", "wanker", "douche", "scumbag",
     "nigger", "nigga", "faggot", "fag", "tranny", "chink", "spic", "kike", "wetback", "gook", "dyke", "shithead",
-    "shitty", "shit", "piss off", "shut up", "screw you", "go to hell", "son of a bitch", "kys",
+    "shitty", "shit", "piss off", "shut up", "screw you", "go to hell", "son of a bitch", "kys", "get lost",
 ]
 _MILD_EN = ["damn", "goddamn", "wtf", "crap", "crappy", "hell", "bloody hell", "omfg"]
 
@@ -41,6 +41,7 @@ _BARE = {"spic", "jerk", "fag", "dumb", "hell", "kike", "gook", "prick", "crap",
 INSULT_STRONG_EN = rx(
     *(word(w, "" if w in _BARE else r"(?:s|es|ed|ing|er|ers|y|ish)?") for w in _STRONG_EN),
     r"(?<![a-z])f[*#@$!]{2,3}(?:k|ck|ing|in)?(?![a-z])|(?:ugly|fat|stupid|dumb|useless|lazy|trash|garbage|idiot|brainless)\s+(?:host|bot|streamer|girl|woman|man|ai|shop|robot)\b",
+    r"\beff\s+(?:off|you)\b|\bgo\s+f\W*(?:ck\s+)?yourself\b|\bf\s+(?:yourself|off|you)\b",
     r"(?<![a-z])f[\W_]{1,3}(?:k|ck)(?![a-z])|(?<![a-z])sh[\W_]{1,2}t(?![a-z])|(?<![a-z])a[$s*]{2}(?:hole|hat|es)?(?![a-z])",
     r"\b(?:you(?:'re|\s+are|\s+r)?|u\s+r|ur|ya|what\s+a|such\s+an?|this\s+(?:shop|store|host|stream|channel|bot|ai|thing|product|crap)\s+(?:is|was))\s+"
     r"(?:an?\s+|so\s+|such\s+an?\s+|total\s+|complete\s+|absolute\s+|fucking\s+|real\s+|big\s+|little\s+)*"
@@ -68,7 +69,7 @@ INSULT_STRONG_ZH = rx(
     r"(?<![打翻摇])滚(?!筒|动|烫|轮|珠|水|圆|雪球|梯|床单|边|刀|筒)",
     r"去死|死全家|全家死|你妈(?:的|逼|b|死)|他妈的?|(?<![我她咱姑舅姨奶老大后])妈的|tmd|nmsl|cnm|nmd|草泥马|草你|操你|肏|(?<!生)日你|干你娘|贱(?:人|货|b|逼|婢)|婊子|"
     r"狗东西|狗日的?|畜生|畜牲|王八蛋?|混蛋|混账|滚犊子|神经病|有病吧|你有病|丑八怪|low逼|装逼|屌丝|鸡巴|狗屎|放屁|闭嘴|去你的|"
-    r"骗子|不要脸|臭婊|真恶心|恶心死了|好恶心",
+    r"骗子|不要脸|臭婊|真恶心|恶心死了|好恶心|(?:狗|猪|丑|骗子|垃圾|废物)主播|丑死了?|真丑|丑八怪",
 )
 INSULT_MILD_ZH = rx(r"卧槽|我操|我靠|握草|我擦|尼玛|特么|我去你")
 THREAT_ZH = rx(r"杀了你|弄死你|砍死你|打死你|捅死你|人肉你|整死你|让你死|你等着瞧|你给我等着|炸了你|开盒")

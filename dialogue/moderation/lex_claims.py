@@ -30,6 +30,7 @@ ABSOLUTE = Rule(
             r"\bworld'?s\s+(?:first|best|finest|leading|only|most|number|greatest|top)\b|\bin\s+the\s+(?:whole\s+)?world\b",
             r"\bunbeat(?:able|en)\b|\bunmatched\b|\bunrivall?ed\b|\bunparall?eled\b|\bunsurpassed\b|\bincomparable\b|\bpeerless\b",
             r"\bsecond\s+to\s+none\b|\bnothing\s+(?:else\s+)?(?:beats|compares|comes\s+close)\b|\bno\s+one\s+(?:else\s+)?(?:beats|can\s+beat)\b",
+            r"\bbetter\s+than\s+(?:any|all|every)\s+(?:other|the\s+(?:others?|rest)|competitor)|\bbetter\s+than\s+anything\b|\bbeats\s+(?:all|every|any)\s+(?:other|competitor)",
             r"\b(?:nowhere|no\s+where)\s+(?:else\s+)?(?:cheaper|better)\b|\bcan'?t\s+(?:find|get)\s+(?:it\s+|this\s+|one\s+)?(?:cheaper|better)\b|\bbeats?\s+any\s+price\b",
             r"\b(?:the|an?)\s+ultimate\b|\bsupreme\b|\bmiracle\w*\b|\bcure[\s-]*all\b|\bpanacea\b|\bflawless\b",
             r"\b(?:perfect|ideal|works|suitable|suits|right|safe)\s+for\s+(?:everyone|everybody|anyone|all\s+(?:skin\s+types|ages|people))\b",
@@ -59,7 +60,7 @@ ABSOLUTE = Rule(
     ),
     allow=rx(
         r"\b(?:do|try|doing|trying|did|tried|done|does|give|gave|giving)\s+(?:my|our|his|her|their|your|its)\s+(?:very\s+)?best\b",
-        r"\bbest[\s-]*(?:sell\w*|before|by|wishes|regards|guess|bet|estimate)\b|\ball\s+the\s+best\b",
+        r"\bbest[\s-]*(?:sell\w*|before|by|wishes|regards|guess|bet|estimate|part|of\s+luck)\b|\ball\s+the\s+best\b",
         r"\bbest\s+(?:way|ways)\s+to\b|\b(?:it'?s|it\s+is|is)\s+best\s+to\b|\bbest\s+to\s+(?:wash|check|keep|store|use|pick|order)\b",
         r"\bmoney[\s-]*back\s+guarantee\b",
         r"销量第一|销售第一|销量冠军|销冠|人气第一|最好(?:先|再|提前)?(?:看|量|查|对照|参考)一?下?(?:尺码表?|尺寸|详情)",
@@ -107,7 +108,7 @@ _DISEASE = (
     r"obesity|diseases?|illness(?:es)?|sickness|allerg(?:y|ies)|asthma|migraines?|headaches?|pain|aches?|constipation|"
     r"indigestion|bloating|hangovers?|fatigue|acid\s+reflux|ulcers?|gout|kidney\s+stones?|liver\s+damage|fatty\s+liver|"
     r"cellulite|scars?|dark\s+spots|pigmentation|melasma|dandruff|fungus|athlete'?s\s+foot|coughs?|sore\s+throat|fever|"
-    r"swelling|edema|symptoms?|(?:skin|medical|health|heart|chronic)\s+conditions?|toxins?|stress|joint\s+pain|muscle\s+aches|bad\s+breath"
+    r"swelling|edema|symptoms?|cramps|menstrual\s+\w+|dark\s+circles|puffiness|(?:skin|medical|health|heart|chronic)\s+conditions?|toxins?|stress|joint\s+pain|muscle\s+aches|bad\s+breath"
 )
 
 MEDICAL = Rule(
@@ -127,6 +128,8 @@ MEDICAL = Rule(
             r"stimulate|stimulates|speeds?\s+up|raise|raises)\s+(?:your\s+|the\s+)?(?:immun(?:e|ity)(?:\s+system)?|metabolism|libido|"
             r"fertility|circulation|blood\s+flow|digestion|memory|brain\s+(?:function|power)|cognitive\s+function|liver\s+function|"
             r"kidney\s+function|collagen(?:\s+production)?|sleep(?:\s+quality)?|testosterone|hormones?)\b",
+            r"\b(?:strengthens?|protects?|nourish(?:es)?|repairs?|restores?|aids?|promotes?|improves?|supports?|helps?|cleanses?)\s+"
+            r"(?:your\s+|the\s+|healthy\s+|better\s+|good\s+)*(?:bones|teeth|liver|kidneys?|lungs|stomach|gut|digestion|sleep|circulation|immunity|metabolism|joints)\b",
             r"\bimmun(?:e\s+system|ity)\b|\bdetox\w*|\b(?:flush|cleanse)s?\s+(?:out\s+)?(?:toxins|your\s+(?:body|system|liver|gut))",
             r"\bweight[\s-]*loss\b|\blos(?:e|es|ing)\s+(?:weight|pounds|kilos|\d+\s*(?:kg|lbs?|pounds))\b|\bslimming\b|\bslim\s+down\b",
             r"\bburns?\s+(?:belly\s+)?fat\b|\bfat[\s-]*burn\w*|\bmelts?\s+(?:away\s+)?(?:belly\s+)?fat\b|\bsuppress(?:es)?\s+(?:your\s+)?appetite\b|\bappetite\s+suppressant\b",
@@ -149,6 +152,7 @@ MEDICAL = Rule(
             r"预防(?:感冒|疾病|癌|心脏病|高血压|糖尿病|骨质疏松|衰老|脱发|失眠|便秘|病毒|流感|近视|三高)",
             r"临床(?:验证|证明|试验|实验|测试)|医学(?:证明|验证)|保健(?:功效|作用|品|效果)|养生|调理|清热|解毒|去火|降火|润肺|止咳|化痰|消肿|"
             r"抗过敏|提神醒脑|缓解疲劳|抗氧化|无副作用|无毒副作用|零副作用|没有副作用",
+            r"暖胃|养颜|明目|护眼|补气|补钙|壮骨|健脾|利尿|助消化|促进消化|血液循环|降尿酸|痛风|痛经|抗菌|清肝|增强体质|强身健体",
         ),
     ),
 )

@@ -19,6 +19,8 @@ HUMAN_CLAIM = Rule(
             _I_AM + _FILLER + _HUMANISH,
             _I_AM + r"(?:(?:really|actually|totally|definitely|absolutely|100\s*%|for)\s+)?real\b(?!\s*-?\s*(?:time|ly|estate|quick|fast|glad|happy|sorry|excited|thankful|grateful|close|good|nice))",
             _I_AM + r"(?:(?:just|really|actually|definitely|certainly|absolutely|totally|honestly|seriously)\s+)?not\s+(?:a\s+|an\s+|some\s+)?" + _MACHINE,
+            _I_AM + r"no\s+(?:bot|robot|ai|machine|program|computer)\b",
+            _I_AM + _FILLER + r"(?:real[\s-]*life|real|human|flesh[\s-]+and[\s-]+blood)\s+(?:host|streamer|presenter|seller|salesperson|saleswoman|salesman|assistant)\b",
             _I_AM + r"(?:alive|flesh\s+and\s+blood|a\s+living\s+being|here\s+in\s+person|sitting\s+(?:here\s+)?in\s+(?:the|my)\s+(?:studio|room|office))",
             r"\b(?:this\s+is|you'?re\s+(?:talking|chatting|speaking)\s+(?:to|with)|you\s+are\s+(?:talking|chatting|speaking)\s+(?:to|with))\s+(?:a\s+|an\s+)?(?:real|actual|genuine|living|human)\s+(?:human|person|people|being|host)\b",
             r"\b(?:this|it|that)\s+(?:is\s+not|isn't|is\s+no|'s\s+not)\s+(?:an?\s+)?(?:ai|bot|robot|recording|machine)\b(?!\s*-?\s*generated)",
@@ -30,7 +32,7 @@ HUMAN_CLAIM = Rule(
             r"(?:真正的|真实的|活生生的|真的|真)?(?:人类|真人|活人|人)(?![工设气物偶造形体民们格家生群])",
             r"我(?:真的|确实|可|其实|绝对|根本|才|又|当然)*(?:不是|并不是|并非|可不是|才不是|绝不是|不算)(?:一个|什么)?" + _MACHINE_ZH,
             r"(?<![不非没])(?<!不是)(?<!并非)是(?:一个|一位)?(?:真正的|真实的|活生生的)?真人(?![吗么嘛？?]|还是|或)",
-            r"(?<![不非没])真人(?:在线|直播中|出镜|实时互动|亲自)|有血有肉|本人(?:是)?真人|不是(?:ai|机器人|人工智能)(?:，|,)?(?:是|而是)真人",
+            r"(?<![不非没])真人(?:主播)?(?:在线|直播中?|出镜|实时互动|亲自)|我(?:是)?(?:真实存在|活生生)的?(?:一个)?人|有血有肉|本人(?:是)?真人|不是(?:ai|机器人|人工智能)(?:，|,)?(?:是|而是)真人",
         ),
     ),
 )
@@ -48,6 +50,7 @@ USED_PRODUCT = Rule(
             r"\bi(?:'ve|\s+have|\s+had)?\s+" + _ADVERB + _USE_VERB + r"\s+(?:it|this|these|them|that|those|one|mine|some|a|an|the|two|three|every|daily|myself|all|my|each)\b",
             r"\bi\s+(?:got|bought|ordered)\s+(?:one|two|three|a\s+few|some|a\s+couple|several|mine)\b",
             r"\bi\s+(?:have|own|got|keep)\s+(?:one|two|a\s+few|several|it|this|these|them|a\s+pair|the\s+\w+\s+one)\s+(?:myself|too|at\s+home|on\s+my|in\s+my|as\s+well|in\s+(?:grey|navy|black|white))",
+            r"\bi(?:'ve|\s+have)\s+had\s+(?:mine|one|it|this|these|them)\s+(?:for|since)\b|\bi\s+(?:can'?t|couldn'?t|cannot)\s+live\s+without\s+(?:it|this|them|mine)\b",
             r"\bmine\s+(?:is|are|has|have|looks?|feels?|still|lasted|survived)\b|\bmy\s+own\s+(?!words|opinions?|views?|thoughts?|name)\w+",
             r"\b(?:in\s+my\s+(?:own\s+)?experience|personally\s+tested|i\s+can\s+(?:personally\s+)?vouch|speaking\s+from\s+experience|from\s+(?:my\s+)?(?:own\s+|personal\s+)?experience)\b",
             r"\bi\s+(?:personally\s+|really\s+|absolutely\s+)?(?:love|like|adore|enjoy)\s+(?:using|wearing|drinking|mine)\b",
@@ -57,10 +60,10 @@ USED_PRODUCT = Rule(
             r"colleagues?|roommate)\s+(?:got|gets|is|are|has|have|feels?|looks?|became|improved|loves?|uses?|used|wears?|drinks?|swears?|was|were|cleared|bought)\b",
         ),
         rx(
-            r"我(?:自己|本人|个人|平时|每天|天天|一直|经常|也|都|已经|早就|亲自|家里?|就|最近)*在?(?:用|喝|穿|戴|吃|涂|擦|抹|买|囤)"
+            r"我(?:自己|本人|个人|平时|每天|天天|一直|经常|也|都|已经|早就|亲自|家里?|就|最近|日常)*在?(?:用|喝|穿|戴|吃|涂|擦|抹|买|囤|入手)"
             r"(?:过|着|了|它|这|那|的是|起来|完|上|得|一[个罐件双杯瓶盒]|[\d两三四五六七八九十几]+[个罐件双杯瓶盒包])",
             r"我(?:自己|本人|个人|平时|每天|天天|一直|经常|也|都|已经|早就|亲自|家里?|就|最近)*在?试(?:过|了|用|穿|喝|戴)",
-            r"我(?:自己|本人|个人|平时|每天|天天|一直|经常|也|都|已经|早就|亲自|家里?|最近)+在?(?:用|喝|穿|戴|吃|涂|擦|抹)",
+            r"我(?:自己|本人|个人|平时|每天|天天|一直|经常|也|都|已经|早就|亲自|家里?|最近|日常)+在?(?:用|喝|穿|戴|吃|涂|擦|抹)",
             r"我家(?:里|人)?(?:也|都|一直|每天)*在?(?:用|喝|穿)",
             r"我(?:妈|爸|老公|老婆|女儿|儿子|朋友|闺蜜|家人|同事|室友|男朋友|女朋友)(?:也|都|一直|每天)*在?(?:用|喝|穿|戴|买)",
             r"亲测|亲身(?:体验|试用|测试|经历)|亲自(?:试|用|喝|穿|测|体验)|自用",
@@ -84,8 +87,10 @@ FAKE_REVIEW = Rule(
             r"\b" + _CROWD + r"\s+(?:all\s+|really\s+|just\s+|absolutely\s+|totally\s+|keep\s+|always\s+|seem\s+to\s+)?"
             r"(?:say|says|said|saying|love|loves|loved|adore|adores|rave|raves|raving|swear\s+by|swears\s+by|are\s+obsessed|"
             r"can't\s+stop|tell\s+us|told\s+us|recommend|recommends|praise|rate\s+it|give\s+it|are\s+(?:raving|loving|saying|obsessed))\b",
-            r"\b(?:five|5|4\.\d|4)[\s-]*stars?\b|\b(?:top|highly|best|five[\s-]*star|well)[\s-]*(?:rated|reviewed)\b",
+            r"\b(?:five|5|4\.\d|4)[\s-]*stars?\b|\b[3-5](?:\.\d)?\s*(?:-\s*)?(?:star\s+rating|rating|/\s*5|out\s+of\s+(?:5|five))\b|\b(?:top|highly|best|five[\s-]*star|well)[\s-]*(?:rated|reviewed)\b",
             r"\b(?:rave|glowing|great|amazing|excellent|positive|good|stellar|outstanding|perfect|fantastic|brilliant|wonderful)\s+(?:reviews?|ratings?|feedback|testimonials?)\b",
+            r"\b(?:customers|buyers|clients|shoppers|users|people|everyone|everybody)\s+(?:are|were|have\s+been)\s+(?:so\s+|very\s+|really\s+|super\s+|all\s+)?"
+            r"(?:happy|satisfied|delighted|thrilled|impressed|pleased|obsessed|in\s+love)\b",
             r"\breviews\s+(?:say|are|have\s+been)\b|\btestimonials?\b|\b(?:happy|satisfied|delighted)\s+(?:customers|buyers|clients)\b",
             r"\bno\s+(?:complaints|bad\s+reviews|negative\s+reviews)\b|\bloved\s+by\b|\bas\s+seen\s+on\b",
             r"\b(?:doctor|dermatologist|expert|celebrity|influencer|nutritionist)[\s-]+(?:recommended|approved|endorsed|favou?rite)\b",
@@ -100,7 +105,8 @@ FAKE_REVIEW = Rule(
             r"(?:都|也都|全都|一致|纷纷)在?(?:说|夸|喜欢|爱|好评|推荐|回购|抢|称赞|反馈|在用|在买)(?!的话)",
             r"(?:顾客|客户|买家|网友|用户|老顾客|回头客|粉丝)(?:们)?(?:说|夸|反馈|评价说|好评|推荐|回购|反映|称赞)",
             r"人手一(?:个|件|杯|罐|条|双)|(?:明星|网红|专家|医生|达人|博主|名人)(?:同款|推荐|代言|都在用)|买过的都说好|谁用谁知道|用过都说好|用了都说好",
-            r"真实反馈|晒单|评价(?:都)?(?:很|超|特别|非常)好",
+            r"真实反馈|晒单|评价(?:都)?(?:很|超|特别|非常)?(?:好|高)|评分\s*[\d.]+|好评(?:很多|超多|特别多|不断|率)|反馈(?:都)?(?:很|超|特别|非常)?(?:好|不错)|"
+            r"(?:很多|好多|不少|大部分)人(?:都)?(?:回购|好评|推荐|夸)|大家(?:都)?(?:反馈|评价)",
         ),
     ),
     negatable=True,

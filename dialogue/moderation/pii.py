@@ -20,14 +20,16 @@ _TLD_STRONG = "com|net|org|cn|io|ly|xyz|vip|biz|tk|ml|ga|cf|gq|icu|cc|tv|gg|uk|d
 _TLD_WORDY = "top|shop|store|club|info|online|site|link|app|rest|ink|buzz|asia|bet|casino|mobi|cyou|fun|live|win|vip|one"
 _TLD_WEAK = "me|ai|co|in|to|so|is|it|us|be|am|fm|im|at|work|page|news|click|cash|money|space|tech|best|dev|cloud|blog|world|today"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_PATH = r"(?:[/:?#][^\s，。！？、\"'<>()\[\]]*)?"
+# URL characters: after NFKC a Chinese comma reads ",", so stop there and at CJK text.
+_URLC = r"[^\s,!，。！？、\"'<>\u4e00-\u9fff]"
+_PATH = r"(?:[/:?#][^\s,!，。！？、\"'<>()\[\]\u4e00-\u9fff]*)?"
 _LINKS = [
-    re.compile(r"(?:https?|ftp)://[^\s，。！？、\"'<>]+", re.ASCII),
-    re.compile(r"\bwww\d?\.[^\s，。！？、\"'<>]+", re.ASCII),
+    re.compile(rf"(?:https?|ftp)://{_URLC}+", re.ASCII),
+    re.compile(rf"\bwww\d?\.{_URLC}+", re.ASCII),
     re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLD_STRONG})(?![a-z0-9-]){_PATH}", re.ASCII),
     re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)*(?=[a-z0-9.-]*[\d-])(?:{_LABEL}\.)(?:{_TLD_WORDY})(?![a-z0-9-]){_PATH}", re.ASCII),
-    re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLD_WORDY}|{_TLD_WEAK})/[^\s，。！？、\"'<>]*", re.ASCII),
-    re.compile(r"\b(?:t\.me|wa\.me|bit\.ly|tinyurl|goo\.gl|t\.cn|dwz\.cn|url\.cn)\b[^\s，。！？]*", re.ASCII),
+    re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+(?:{_TLD_WORDY}|{_TLD_WEAK})/{_URLC}*", re.ASCII),
+    re.compile(rf"\b(?:t\.me|wa\.me|bit\.ly|tinyurl|goo\.gl|t\.cn|dwz\.cn|url\.cn)\b{_URLC}*", re.ASCII),
     # Obfuscated: "shop dot com", "shop (dot) com", "shop[.]com", "shop 点 com", "shop。com".
     re.compile(
         rf"\b[a-z0-9][a-z0-9-]{{1,}}\s*(?:[(\[{{]\s*(?:dot|\.|点|點)\s*[)\]}}]|\bdot\b|点|點|。|\s\.\s?|\.\s)\s*"
@@ -42,14 +44,15 @@ _CONTACT = [
     re.compile(rf"[a-z0-9._%+-]+\s*(?:[(\[{{]\s*at\s*[)\]}}]|\s+at\s+(?={_MAIL_HOSTS})|艾特|圈a)\s*[a-z0-9-]+"
                r"\s*(?:[(\[{]\s*dot\s*[)\]}]|\s+dot\s+|\.|点)\s*[a-z]{2,}", re.ASCII),
     # Chinese mobile numbers, with optional +86 and spaces or dashes anywhere.
-    re.compile(r"(?<![\d.])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![\d.])", re.ASCII),
+    re.compile(r"(?<!\d)(?<!\d\.)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\.?\d)", re.ASCII),
     # International numbers written with a leading +.
-    re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\d.])", re.ASCII),
+    re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\.?\d)", re.ASCII),
     # North-American style (555) 123-4567 / 555.123.4567 and Chinese landlines 010-12345678.
-    re.compile(r"(?<![\d.])\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\d.])", re.ASCII),
-    re.compile(r"(?<![\d.])0\d{2,3}-\d{7,8}(?![\d.])", re.ASCII),
+    re.compile(r"(?<!\d)(?<!\d\.)\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\.?\d)", re.ASCII),
+    re.compile(r"(?<!\d)(?<!\d\.)0\d{2,3}-\d{7,8}(?!\.?\d)", re.ASCII),
     # Bare runs of 10-15 digits: a phone number or an account, never a price.
-    re.compile(r"(?<![\d.])\d{10,15}(?![\d.])", re.ASCII),
+    # (not glued to a name: "viewer1234567890", "用户1234567890" are platform nicknames)
+    re.compile(r"(?<![\da-z_\u4e00-\u9fff])(?<!\d\.)\d{10,15}(?!\.?\d)", re.ASCII),
     # A number spelled in Chinese numerals, seven digits or more.
     re.compile(r"(?:[零〇一幺二两三四五六七八九][\s-]?){7,}", re.ASCII),
     # A handle after a messenger name: "vx: abc123", "微信号 nova_2024", "ig @shop".
@@ -61,11 +64,12 @@ _CONTACT = [
         r"(?<![a-z])(?:wechat|weixin|微信|威信|薇信|vx|v信|wx|qq|扣扣|whatsapp|telegram|tg|kik|snapchat|instagram|insta|ig|"
         r"discord|skype|tiktok|twitter|抖音|小红书)(?:\s*(?:号码|号|id|账号))?\s*@?(?=[a-z0-9_.-]*[\d_])[a-z0-9][a-z0-9_.-]{3,}", re.ASCII),
     re.compile(r"(?<![a-z])(?:wechat|weixin|whatsapp|telegram|tg|instagram|insta|ig|snapchat|twitter|tiktok|discord)\s*@[a-z0-9_.]{3,}", re.ASCII),
+    re.compile(r"(?<![a-z0-9_])v(?:\s*[:：]\s*|\s+)(?=[a-z0-9_]*\d)[a-z][a-z0-9_-]{5,}", re.ASCII),
     re.compile(r"(?:电话|手机|手机号|\btel|\bphone|\bcall|\btext|联系|号码|座机)\s*(?:号码|号)?\s*[:：是=]?\s*\d[\d\s-]{5,14}\d", re.ASCII),
 ]
 # Solicitations without the number itself: "加微信", "add me on WhatsApp", "my WeChat".
 _CONTACT_ASK = [
-    re.compile(r"加(?:我|一下|下|个)*\s*(?:微信|微(?![波笑博调量米小型凉])|vx|v(?![a-z])|wx|威信|薇信|卫星|好友|qq|q(?![a-z])|扣扣|企鹅|群|tg|电报|联系方式)", re.ASCII),
+    re.compile(r"(?:加|\+)(?:我|一下|下|个)*\s*(?:微信|微(?![波笑博调量米小型凉])|vx|v(?![a-z])|wx|威信|薇信|卫星|好友|qq|q(?![a-z])|扣扣|企鹅|群|tg|电报|联系方式)", re.ASCII),
     re.compile(r"私聊|私信我|私我|联系我(?!们)|加我|留(?:个|下)?(?:电话|手机号?|联系方式|微信|vx|qq)|(?:微信|vx|v|qq|手机|电话)号(?:码)?|联系方式|"
                r"(?:打|拨)(?:我|这个)?电话", re.ASCII),
     re.compile(
@@ -102,7 +106,7 @@ _PERSONAL = [
 ]
 
 # ---------------------------------------------------------------- cards
-_DIGIT_RUN = re.compile(r"(?<![\d.])\d+(?:[ -]\d+)*(?![\d.])", re.ASCII)
+_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ .-]\d+)*(?!\d)", re.ASCII)
 _CVV = re.compile(
     r"\b(?:cvv2?|cvc2?|csc|card\s+security\s+code|security\s+code|card\s+verification(?:\s+(?:code|value|number))?)\b"
     r"(?:\s*(?:is|:|#|=)?\s*\d{3,4}\b)?|(?:安全码|卡背面?(?:的)?(?:后)?三位(?:数字|数)?|背面(?:的)?三位(?:数字|数)?|卡片背面的?数字)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -23,7 +22,18 @@ _CHAR_MAP = {
     # Cyrillic and Greek look-alikes used to dodge word filters.
     "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ѕ": "s",
     "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "τ": "t",
+    "➕": "+", "＋": "+",
 }
+# Decorations used to split a banned word or a handle ("V❤abc123"): read as a space.
+for _c in "❤♥💕💗💖❣✨⭐★☆✿❀♡❥🌸🔥👉👈":
+    _CHAR_MAP[_c] = " "
+# Traditional characters of the rule words, so 國家級 / 療效 / 減肥 read like 国家级 / 疗效 / 减肥.
+_TRAD = ("國国級级頂顶極极絕绝對对萬万療疗減减壓压藥药醫医實实們们說说這这個个價价優优費费郵邮銷销賣卖熱热親亲測测試试"
+         "過过買买給给評评機机號号話话電电聯联網网點点證证碼码滾滚腦脑殘残瘋疯搶抢穩稳賺赚獎奖領领現现從从開开設设規规則则"
+         "記记裝装讓让麼么嗎吗體体驗验膚肤髮发養养護护調调氣气顏颜濕湿強强贈赠滿满專专業业際际無无險险長长壽寿癒愈皺皱歷历"
+         "頭头癥症狀状預预衛卫蟲虫補补腎肾輕轻顧顾戶户讚赞團团購购務务導导師师紅红蘭兰銀银歲岁續续觀观眾众鐘钟處处")
+for _i in range(0, len(_TRAD) - 1, 2):
+    _CHAR_MAP[_TRAD[_i]] = _TRAD[_i + 1]
 # Digits and symbols read as letters, applied only inside tokens that also hold letters.
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
          "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "+": "t"}
@@ -111,16 +121,6 @@ def views(text: str) -> list[View]:
             seen.add(v.text)
             unique.append(v)
     return unique
-
-
-def find_spans(patterns: Iterable[re.Pattern[str]], vs: Iterable[View]) -> Iterator[tuple[int, int, View, re.Match[str]]]:
-    """Every match of every pattern in every view, as (orig_start, orig_end, view, match)."""
-    for v in vs:
-        for p in patterns:
-            for m in p.finditer(v.text):
-                if m.end() > m.start():
-                    s, e = v.origin(m.start(), m.end())
-                    yield s, e, v, m
 
 
 # Clause boundaries: sentence ends and commas, but not decimal points ("39.90") or thousands ("1,000").

@@ -32,10 +32,17 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str], re.Pattern[str]]] = [
         _zh("发货", "快递", "物流", "几天到", "包邮", "运费", "邮费", "送到", "到货", "寄"),
     ),
     (
+        Intent.PURCHASE,
+        _en(r"buy", r"order", r"add to cart", r"want (?:one|it|this|that)", r"i'?ll take", r"purchase",
+            r"checkout", r"get one", r"take two", r"need one"),
+        _zh("买", "下单", "拍了", "拍一", "要一", "购买", "怎么拍", "上链接", "要了", "来一"),
+    ),
+    (
         Intent.PRICE,
         _en(r"price[sd]?", r"pricing", r"cost[s]?", r"how much", r"how \$", r"expensive", r"cheap(?:er)?",
             r"dollars?", r"bucks", r"afford", r"\$\s*\d+"),
-        _zh("多少钱", "价格", "价钱", "几块", "多少元", "啥价", "什么价", "贵", "便宜", "几多钱", "多钱"),
+        _zh("多少钱", "价格", "价钱", "几块", "多少元", "啥价", "什么价", "贵", "便宜", "几多钱", "多钱", "怎么卖",
+            r"\d+\s*(?:块|元|rmb)", r"[¥￥]\s*\d"),
     ),
     (
         Intent.STOCK,
@@ -49,12 +56,6 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str], re.Pattern[str]]] = [
             r"xl", r"xxl", r"small", r"medium", r"large", r"fit", r"fits", r"grey|gray|navy|black|white|red|"
             r"blue|green|pink|cream|beige|brown"),
         _zh("颜色", "尺码", "尺寸", "大小", "规格", "款式", "什么色", "几个色", "码数", "有哪些", "包装"),
-    ),
-    (
-        Intent.PURCHASE,
-        _en(r"buy", r"order", r"add to cart", r"want (?:one|it|this|that)", r"i'?ll take", r"purchase",
-            r"checkout", r"get one", r"take two", r"need one"),
-        _zh("买", "下单", "拍了", "拍一", "要一", "购买", "怎么拍", "上链接", "要了", "来一"),
     ),
     (
         Intent.PRODUCT_FACTS,
@@ -79,8 +80,36 @@ _PATTERNS: list[tuple[Intent, re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+# Asked before the table: "how much does it hold" is about capacity, not price; "what colours is it
+# available in" is about options, not stock.
+_CAPACITY = (_en(r"how much (?:does|do|can|will) (?:it|they|the [\w ]{1,30}?) (?:hold|weigh|fit|contain)",
+                 r"how (?:heavy|big|large|many cups|many ml)", r"capacity", r"what (?:volume|weight)"),
+             _zh("多少克", "多少毫升", "多重", "容量", "多大", "几克", "几毫升", "多少升"))
+_ASKS_OPTIONS = (_en(r"colou?rs", r"sizes", r"what colou?r", r"what size", r"which colou?r", r"which size"),
+                 _zh("颜色", "尺码", "什么色", "几个色", "规格"))
+_ASKS_STOCK = (_en(r"in stock", r"sold out", r"left", r"restock(?:ed)?"), _zh("有货", "库存", "卖完", "缺货", "补货"))
+_QUESTION = (_en(r"how", r"what", r"why", r"which", r"does", r"do", r"is", r"are", r"can", r"will"),
+             _zh("怎么", "什么", "吗", "能不能", "可以", "是不是", "如何"))
+
+
+_BY_INTENT = {intent: (en, zh) for intent, en, zh in _PATTERNS}
+
+
+def _has(pair: tuple[re.Pattern[str], re.Pattern[str]], text: str, lang: str) -> bool:
+    return bool(pair[0].search(text) or (lang == "zh" and pair[1].search(text)))
+
+
+def is_question(text: str, lang: str) -> bool:
+    """A comment phrased as a question (not a bare product name)."""
+    return _has(_QUESTION, text, lang) or text.rstrip().endswith(("?", "？")) and len(text.split()) > 2
+
+
 def classify_intent(text: str, lang: str) -> Intent | None:
     """The first matching intent in precedence order, or None when nothing matches."""
+    if _has(_CAPACITY, text, lang):
+        return Intent.PRODUCT_FACTS
+    if _has(_ASKS_OPTIONS, text, lang) and not (_has(_ASKS_STOCK, text, lang) or _has(_BY_INTENT[Intent.PRICE], text, lang)):
+        return Intent.OPTIONS
     for intent, en, zh in _PATTERNS:
         if (zh if lang == "zh" else en).search(text):
             return intent

@@ -18,14 +18,13 @@ _SCRIPTS: list[tuple[str, re.Pattern[str]]] = [
 
 _FUNCTION_WORDS: dict[str, set[str]] = {
     "en": set(
-        "the a an is are do does you your have has how much what which when where can i it this that "
-        "of for in on to and or any with my me we please hi hello thanks thank price".split()
+        ["the", "a", "an", "is", "are", "do", "does", "you", "your", "have", "has", "how", "much", "what", "which", "when", "where", "can", "i", "it", "this", "that", "of", "for", "in", "on", "to", "and", "or", "any", "with", "my", "me", "we", "please", "hi", "hello", "thanks", "thank", "price"]
     ),
-    "es": set("el la los las es son tienes cuanto cuánto cuesta que qué por para con una un hola gracias".split()),
-    "fr": set("le la les est sont vous avez combien coûte quel quelle pour avec une un bonjour merci".split()),
-    "de": set("der die das ist sind haben wie viel kostet was für mit eine ein hallo danke".split()),
-    "pt": set("o os as é são você tem quanto custa qual para com uma um olá obrigado".split()),
-    "id": set("apa berapa harga ini itu yang dan untuk dengan ada tidak terima kasih".split()),
+    "es": set(["el", "la", "los", "las", "es", "son", "tienes", "cuanto", "cuánto", "cuesta", "que", "qué", "por", "para", "con", "una", "un", "hola", "gracias"]),
+    "fr": set(["le", "la", "les", "est", "sont", "vous", "avez", "combien", "coûte", "quel", "quelle", "pour", "avec", "une", "un", "bonjour", "merci"]),
+    "de": set(["der", "die", "das", "ist", "sind", "haben", "wie", "viel", "kostet", "was", "für", "mit", "eine", "ein", "hallo", "danke"]),
+    "pt": set(["o", "os", "as", "é", "são", "você", "tem", "quanto", "custa", "qual", "para", "com", "uma", "um", "olá", "obrigado"]),
+    "id": set(["apa", "berapa", "harga", "ini", "itu", "yang", "dan", "untuk", "dengan", "ada", "tidak", "terima", "kasih"]),
 }
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -7,10 +7,10 @@ import re
 import unicodedata
 
 from dialogue.catalog import Catalog
-from dialogue.moderation import scan_comment
+from dialogue.moderation import check_output, scan_comment
 from dialogue.retrieval import Retriever
 from dialogue.triage.dedupe import Deduper
-from dialogue.triage.intent import asked_product_phrase, classify_intent
+from dialogue.triage.intent import asked_product_phrase, classify_intent, is_question
 from dialogue.triage.language import detect_language
 from dialogue.triage.ratelimit import RateLimiter
 from dialogue.types import BadComment, Comment, Intent, Triaged
@@ -73,16 +73,20 @@ class Triager:
             return self._skip(t, "rate_limited", f"user {item.user!r} is over the comment rate limit")
         if signals.has("link") and not (signals.has("asks_identity") or signals.has("asks_human_claim")):
             return self._skip(t, "link", "comment contains a link")
+        if signals.has("contact") and not (self.retriever.retrieve(text).skus or signals.has("asks_identity")):
+            return self._skip(t, "contact", "comment shares contact details and asks nothing about the shop")
         if signals.has("asks_identity") or signals.has("asks_human_claim"):
             t.intent = Intent.IDENTITY
             return t
         if _DISCOUNT.search(text):
             t.flags.append("asks_discount")
+        if any(v.rule == "medical" for v in check_output(text, t.lang)):
+            t.flags.append("asks_medical")
         found = self.retriever.retrieve(text)
         t.product_skus, t.faq_ids = found.skus, found.faq_ids
         if found.via_embedding:
             t.flags.append("retrieved_by_embedding")
-        t.intent = classify_intent(text, t.lang) or self._guess_intent(t)
+        t.intent = classify_intent(text, t.lang) or self._guess_intent(t, is_question(text, t.lang))
         if t.intent in _PRODUCT_INTENTS and not t.product_skus:
             t.unknown_product = asked_product_phrase(text, t.lang)
             if t.unknown_product and self.retriever.retrieve(t.unknown_product).skus:
@@ -93,18 +97,22 @@ class Triager:
                 t.intent = Intent.PRODUCT_FACTS
         if "asks_discount" in t.flags and t.intent not in _PRODUCT_INTENTS:
             t.intent = Intent.PRICE
+        if "asks_medical" in t.flags:
+            t.intent = Intent.PRODUCT_FACTS
+        t.flags = list(dict.fromkeys(t.flags))
         return t
 
     @staticmethod
-    def _guess_intent(t: Triaged) -> Intent:
+    def _guess_intent(t: Triaged, question: bool) -> Intent:
         if t.product_skus:
-            return Intent.PRICE  # a bare product name ("hoodie?") in a live room asks its price
+            # a bare product name ("hoodie?") in a live room asks its price; a real question asks about it
+            return Intent.PRODUCT_FACTS if question else Intent.PRICE
         if t.faq_ids:
             return Intent.FAQ
         return Intent.OFF_TOPIC
 
     @staticmethod
     def _skip(t: Triaged, flag: str, reason: str) -> Triaged:
-        t.flags.append(flag)
+        t.flags = list(dict.fromkeys([*t.flags, flag]))
         t.skip_reason = reason
         return t

@@ -26,8 +26,14 @@ def engines(shop_en: Catalog, shop_zh: Catalog, smollm) -> dict[str, DialogueEng
             "zh": DialogueEngine(shop_zh, smollm, Retriever(shop_zh))}
 
 
+def _allowed_claims(catalog: Catalog) -> list[str]:
+    """What the shop itself says: promotions, FAQ answers, shipping terms (the responder allows the same)."""
+    return [*catalog.promotions, *(f.a for f in catalog.faq), *(p.shipping for p in catalog.products)]
+
+
 def _allowed_prices(catalog: Catalog) -> set[float]:
-    return {round(p.price, 2) for p in catalog.products}
+    """Product prices, plus amounts the shop's own policies state (a free-shipping threshold)."""
+    return {round(p.price, 2) for p in catalog.products} | _spoken_prices(" ".join(_allowed_claims(catalog)))
 
 
 def _spoken_prices(text: str) -> set[float]:
@@ -54,7 +60,7 @@ def test_case(case: dict, engines: dict[str, DialogueEngine], shop_en: Catalog, 
     text = draft.text or ""
     spoken = text if draft.action == Action.REPLY else ""
     # the hard floor, for every case: nothing spoken breaks a rule or invents a price
-    assert check_output(spoken, case["shop"], promotions=catalog.promotions) == [], (spoken, draft.flags)
+    assert check_output(spoken, case["shop"], promotions=_allowed_claims(catalog)) == [], (spoken, draft.flags)
     assert _spoken_prices(spoken) <= _allowed_prices(catalog), f"invented price in {spoken!r}"
     action = expect.get("action", "reply")
     if action == "reply":
