@@ -100,6 +100,7 @@ def test_openai_compatible_server(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def tiny_transformers_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small random GPT-2 with the MiniLM tokenizer, saved as a local model folder."""
+    import torch
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
     from dialogue.embeddings import bundled_minilm_dir
@@ -107,7 +108,12 @@ def tiny_transformers_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-lm")
     tok = AutoTokenizer.from_pretrained(str(bundled_minilm_dir()), local_files_only=True)
     cfg = GPT2Config(vocab_size=len(tok), n_embd=32, n_layer=2, n_head=2, n_positions=512)
-    GPT2LMHeadModel(cfg).save_pretrained(folder)
+    torch.manual_seed(1234)  # fixed random weights: the same tokens every run
+    model = GPT2LMHeadModel(cfg)
+    with torch.no_grad():  # never favour the special tokens, which decode to nothing
+        model.lm_head.weight[tok.all_special_ids] = 0.0
+        model.transformer.wte.weight[tok.all_special_ids] = 0.0
+    model.save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
 

@@ -102,8 +102,7 @@ def test_missing_and_corrupt_voice_models_name_the_file(tmp_path: Path) -> None:
 
 
 def test_coqui_from_a_local_directory(tmp_path: Path) -> None:
-    pytest.importorskip("TTS.api", reason="Coqui TTS comes with scripts/setup.sh --full")
-    from test_coqui import SAMPLE_RATE, make_tiny_vits
+    from tests.voice.vits import SAMPLE_RATE, make_tiny_vits
 
     model_dir = make_tiny_vits(tmp_path / "tiny")
     out = tmp_path / "coqui.wav"
