@@ -147,3 +147,17 @@ def test_duplicates_rate_limits_and_skips_keep_a_reason(shop_en) -> None:
         assert d.action == Action.SKIP and flag in d.flags, (text[:30], d.flags)
     d = eng.answer(Comment("e1", "emoji", "🔥🔥 how much is the mug 😍", ts=60.0))
     assert "$14.50" in d.text
+
+
+def test_a_catalog_line_that_breaks_the_rules_is_held_not_spoken(shop_en) -> None:
+    from dialogue.rundown import pitch_sentences
+
+    bad = shop_en.model_copy(deep=True)
+    tea = bad.product("TEA-01")
+    tea.facts = ["the best tea in the world", "cures headaches"]
+    eng = DialogueEngine(bad, None, Retriever(bad))
+    d = eng.answer(Comment("b1", "u", "tell me about the jasmine tea"))
+    assert d.action == Action.HOLD and "catalog_text_blocked" in d.flags
+    assert any(f.startswith("moderation:") for f in d.flags)
+    pitch = " ".join(pitch_sentences(bad, tea))
+    assert "best" not in pitch and "cure" not in pitch and "$12" in pitch

@@ -1,0 +1,73 @@
+"""`nightshift demo` end to end with the real model and voices, and the rundown it relies on."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+import assets
+from dialogue.rundown import Rundown
+from dialogue.sources import read_comments
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    done = subprocess.run([sys.executable, "-m", "show.cli", "demo", "--out", str(out)], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.parametrize(("code", "comments"), [("en", "demo_comments_en.jsonl"), ("zh", "demo_comments_zh.jsonl")])
+def test_every_comment_has_a_record_and_every_reply_is_spoken(demo_out: Path, code: str, comments: str) -> None:
+    ids = [c.id for c in read_comments(assets.path(comments))]
+    rows = [json.loads(x) for x in (demo_out / code / "replies.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ids, "one record per comment, in input order"
+    for r in rows:
+        assert r["action"] in ("reply", "skip", "hold")
+        if r["action"] == "reply":
+            with wave.open(str(demo_out / code / r["audio"])) as w:
+                assert w.getnframes() > w.getframerate() * 0.5, f"{r['id']}: audio too short"
+        else:
+            assert r["flags"], f"{r['id']}: a skip without a reason"
+    with wave.open(str(demo_out / code / "show.wav")) as w:
+        assert w.getnframes() / w.getframerate() > 30
+
+
+def test_show_opens_with_the_disclosure_and_pitches_between_comments(demo_out: Path) -> None:
+    utts = [json.loads(x) for x in (demo_out / "en" / "utterances.jsonl").read_text("utf-8").splitlines()]
+    assert utts[0]["kind"] == "disclosure" and "AI-generated" in utts[0]["text"]
+    kinds = [u["kind"] for u in utts]
+    assert "pitch" in kinds and "reply" in kinds
+    assert all(b["at_s"] >= a["at_s"] + a["duration_s"] for a, b in zip(utts, utts[1:], strict=False))
+    summary = (demo_out / "summary.md").read_text("utf-8")
+    assert "Lantern & Loom" in summary and "晚风小铺" in summary and "$39.90" in summary
+
+
+def test_rundown_cycles_in_stock_products_and_resumes_after_interruption(shop_en) -> None:
+    r = Rundown(shop_en, interval_s=10)
+    first = r.next_sentence(0.0)
+    assert first is not None
+    sentence, pitch = first
+    assert pitch.sku == "HD-102" and "$39.90" in sentence
+    # a comment is answered here; the pitch then resumes at its next sentence, not from the start
+    second = r.next_sentence(5.0)
+    assert second is not None and second[0] == pitch.sentences[1]
+    while not pitch.done:
+        r.next_sentence(6.0)
+    assert r.next_sentence(7.0) is None, "no new pitch before the interval"
+    nxt = r.next_sentence(11.0)
+    assert nxt is not None and nxt[1].sku != "HD-102"
+    skus = set()
+    for t in range(100):
+        got = r.next_sentence(100.0 + t * 20)
+        if got:
+            skus.add(got[1].sku)
+    assert "TB-330" not in skus, "a sold-out product is not pitched"
+    assert len(skus) >= 5
