@@ -35,6 +35,8 @@ def bench_dialogue(n: int = 3, model: str | None = None) -> dict[str, float]:
     load_s = time.perf_counter() - t0
     first: list[float] = []
     full: list[float] = []
+    llm_first: list[float] = []
+    llm_full: list[float] = []
     phrased = 0
     total = 0
     clock = 0.0
@@ -54,6 +56,9 @@ def bench_dialogue(n: int = 3, model: str | None = None) -> dict[str, float]:
         first.append(first_at if first_at is not None else end)
         full.append(end)
         phrased += draft.grounded_by == "llm"
+        if reply.timing.llm_used:
+            llm_first.append(first[-1])
+            llm_full.append(end)
         total += 1
     return {
         "model_load_s": round(load_s, 3),
@@ -61,6 +66,9 @@ def bench_dialogue(n: int = 3, model: str | None = None) -> dict[str, float]:
         "first_sentence_p95_ms": round(_pct(first, 95), 1),
         "reply_p50_ms": round(_pct(full, 50), 1),
         "reply_p95_ms": round(_pct(full, 95), 1),
+        "llm_first_sentence_p95_ms": round(_pct(llm_first, 95), 1),
+        "llm_reply_p95_ms": round(_pct(llm_full, 95), 1),
+        "llm_tried_ratio": round(len(llm_full) / max(total, 1), 3),
         "llm_phrased_ratio": round(phrased / max(total, 1), 3),
         "comments_count": float(total),
     }

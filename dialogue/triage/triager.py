@@ -86,7 +86,10 @@ class Triager:
         t.product_skus, t.faq_ids = found.skus, found.faq_ids
         if found.via_embedding:
             t.flags.append("retrieved_by_embedding")
-        t.intent = classify_intent(text, t.lang) or self._guess_intent(t, is_question(text, t.lang))
+        intent = classify_intent(text, t.lang)
+        if intent in (None, Intent.PRODUCT_FACTS) and self._names_an_option(text, t.product_skus):
+            intent = Intent.OPTIONS  # "do you have the mug in sage?"
+        t.intent = intent or self._guess_intent(t, is_question(text, t.lang))
         if t.intent in _PRODUCT_INTENTS and not t.product_skus:
             t.unknown_product = asked_product_phrase(text, t.lang)
             if t.unknown_product and self.retriever.retrieve(t.unknown_product).skus:
@@ -101,6 +104,11 @@ class Triager:
             t.intent = Intent.PRODUCT_FACTS
         t.flags = list(dict.fromkeys(t.flags))
         return t
+
+    def _names_an_option(self, text: str, skus: list[str]) -> bool:
+        low = text.lower()
+        return any(re.search(rf"(?<!\w){re.escape(v.lower())}(?!\w)", low)
+                   for sku in skus[:1] for v in self.catalog.product(sku).all_option_values if len(v) > 1)
 
     @staticmethod
     def _guess_intent(t: Triaged, question: bool) -> Intent:
