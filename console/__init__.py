@@ -1,1 +1,1 @@
-"""console package."""
+"""The operator's web console: live preview, approve / edit / reject, say-this, takeover, pause and stop."""

@@ -1,1 +1,1 @@
-"""dialogue package."""
+"""Comments in, safe grounded replies out: sources, triage, catalog, retrieval, LLM backends, grounding, moderation, rundown."""

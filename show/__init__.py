@@ -1,1 +1,1 @@
-"""show package."""
+"""The running show and the `nightshift` command: sources → dialogue → gate → voice → avatar → sinks."""

@@ -1,1 +1,1 @@
-"""voice package."""
+"""Text in, speech and its phoneme/viseme timeline out: normalisation, TTS backends, streaming, sinks."""

@@ -1,1 +1,1 @@
-"""grounding package."""
+"""Grounding: the catalog's own answers, and the check every model-phrased sentence must pass."""

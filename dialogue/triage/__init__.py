@@ -1,1 +1,1 @@
-"""triage package."""
+"""Triage: language, intent, duplicates, rate limits and the priority queue with aging."""
