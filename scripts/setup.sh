@@ -18,6 +18,9 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 # --- 1. system packages --------------------------------------------------------------
 APT_PACKAGES=(python3 python3-venv python3-dev build-essential cmake git espeak-ng ffmpeg
   libportaudio2 libsndfile1 fonts-noto-cjk)
+if [[ $MODE == full ]]; then
+  APT_PACKAGES+=(nginx libnginx-mod-rtmp)  # a real RTMP server on loopback for the stream tests
+fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
