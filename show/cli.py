@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--voice-model", default=None, help="Coqui model directory, or a Piper .onnx voice")
     s.add_argument("--portrait", default=None, help="portrait image for a talking clip (MP4 output)")
 
+    au = sub.add_parser("audit", help="check the audit log")
+    au_sub = au.add_subparsers(dest="audit_cmd", required=True)
+    av = au_sub.add_parser("verify", help="check the hash chain of an audit log; exit 0 if intact, 1 if not")
+    av.add_argument("log")
+
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
     b.add_argument("area", choices=["dialogue", "voice"])
     b.add_argument("--json", default=None, help="write the figures to this file")
@@ -75,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from show.commands.demo import run_demo
 
             return run_demo(args)
+        if args.cmd == "audit":
+            from show.commands.audit import run_audit_verify
+
+            return run_audit_verify(args)
         if args.cmd == "bench":
             from bench import run_bench
 

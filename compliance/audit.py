@@ -1,0 +1,131 @@
+"""The audit log: append-only JSONL, each entry hash-chained to the one before (COMPLIANCE.md §7).
+
+Every line is `{"seq", "ts", "kind", "data", "prev", "hash"}` where `hash` is the SHA-256 of `prev` and
+the canonical JSON of the other fields. A sidecar `LOG.head` holds the last sequence number and hash, so
+removing lines from the end is caught too. Each entry is flushed and fsynced before `append` returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def _digest(prev: str, body: dict[str, Any]) -> str:
+    canon = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev + canon).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    bad_line: int | None = None  # 1-based
+    reason: str = ""
+
+
+class AuditLog:
+    """Appends chained entries; reopening an existing log continues its chain."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.head_path = self.path.with_name(self.path.name + ".head")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._seq, self._prev, recovered = self._recover()
+        self._f = self.path.open("ab")
+        if recovered:
+            self.append("audit_recovered", {"partial_line_sha256": recovered,
+                                            "note": "an unfinished last line from a crash was set aside"})
+
+    def _recover(self) -> tuple[int, str, str | None]:
+        """The last good (seq, hash); an unterminated last line (a crash mid-write) is moved aside."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return 0, GENESIS, None
+        data = self.path.read_bytes()
+        partial = None
+        if not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            partial = hashlib.sha256(data[cut:]).hexdigest()
+            self.path.with_name(self.path.name + ".partial").write_bytes(data[cut:])
+            with self.path.open("r+b") as f:
+                f.truncate(cut)
+            data = data[:cut]
+        lines = data.splitlines()
+        if not lines:
+            return 0, GENESIS, partial
+        last = json.loads(lines[-1])
+        return int(last["seq"]), str(last["hash"]), partial
+
+    def append(self, kind: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Write one entry durably and return it."""
+        with self._lock:
+            body = {"seq": self._seq + 1, "ts": round(time.time(), 3), "kind": kind, "data": data or {},
+                    "prev": self._prev}
+            entry = {**body, "hash": _digest(self._prev, body)}
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+            self._f.write(line.encode("utf-8"))
+            self._f.flush()
+            os.fsync(self._f.fileno())
+            self._seq, self._prev = body["seq"], entry["hash"]
+            tmp = self.head_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"seq": self._seq, "hash": self._prev}), encoding="utf-8")
+            os.replace(tmp, self.head_path)
+            return entry
+
+    def close(self) -> None:
+        with self._lock:
+            self._f.close()
+
+
+def verify(path: str | Path) -> VerifyResult:
+    """Check every line's hash and link; name the first line that fails."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        return VerifyResult(False, 0, None, f"cannot read: {e.strerror or e}")
+    prev, seq, before_last = GENESIS, 0, GENESIS
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        return VerifyResult(False, len(lines) - 1, len(lines), "unfinished last line")
+    for n, raw in enumerate(lines, start=1):
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+            body = {k: entry[k] for k in ("seq", "ts", "kind", "data", "prev")}
+            claimed = entry["hash"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+            return VerifyResult(False, n - 1, n, "not a valid audit entry")
+        if set(entry) != {"seq", "ts", "kind", "data", "prev", "hash"}:
+            return VerifyResult(False, n - 1, n, "unexpected fields")
+        if body["seq"] != seq + 1:
+            return VerifyResult(False, n - 1, n, f"sequence {body['seq']} where {seq + 1} was expected")
+        if body["prev"] != prev:
+            return VerifyResult(False, n - 1, n, "does not link to the line before (deleted, inserted or moved)")
+        if _digest(prev, body) != claimed:
+            return VerifyResult(False, n - 1, n, "content does not match its hash (edited)")
+        canon = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        if canon != raw:
+            return VerifyResult(False, n - 1, n, "line is not in canonical form (edited)")
+        before_last, prev, seq = prev, claimed, body["seq"]
+    head = p.with_name(p.name + ".head")
+    if head.exists():
+        try:
+            h = json.loads(head.read_text("utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return VerifyResult(False, seq, None, f"{head.name} is unreadable")
+        # a crash between writing an entry and updating the head leaves the head one entry behind
+        if (h.get("seq"), h.get("hash")) not in ((seq, prev), (seq - 1, before_last)):
+            return VerifyResult(False, seq, seq + 1, f"the log ends at entry {seq} but {head.name} records "
+                                                     f"entry {h.get('seq')}: lines were removed from the end")
+    return VerifyResult(True, seq)
