@@ -1,0 +1,126 @@
+"""SHOW.yaml: everything a live show needs, validated once; errors name the field path.
+
+Relative paths are resolved against the folder that holds SHOW.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from dialogue.catalog import describe_validation_error
+from dialogue.errors import InputError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VoiceConfig(_Strict):
+    kind: Literal["piper", "espeak", "coqui"] = "piper"
+    model: str | None = None  # a Piper .onnx voice or a Coqui model folder
+    fallback: Literal["piper", "espeak"] = "espeak"  # used when the main voice fails mid-show
+
+
+class ModelConfig(_Strict):
+    kind: Literal["llama_cpp", "openai", "transformers", "none"] = "llama_cpp"
+    path: str | None = None
+    url: str | None = None
+    timeout_s: float = Field(default=3.0, gt=0, le=60)
+
+
+class OutputsConfig(_Strict):
+    window: bool = False
+    mp4: str | None = None
+    rtmp: str | None = Field(default=None, pattern=r"^rtmps?://")
+    audio_device: bool = False
+    size: tuple[int, int] = (720, 1280)
+    fps: float = Field(default=25.0, gt=0, le=60)
+
+
+class ConsoleConfig(_Strict):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8700, ge=0, le=65535)
+    token: str | None = Field(default=None, min_length=12)
+
+
+class OperatorConfig(_Strict):
+    approval: Literal["none", "answers", "all"] = "none"
+    unattended: bool = False
+    heartbeat_lapse_s: float | None = Field(default=None, gt=0)
+
+
+class CommentsConfig(_Strict):
+    replay: str | None = None
+    speed: float = Field(default=1.0, gt=0)
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    stdin: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CommentsConfig:
+        if not (self.replay or self.http_port is not None or self.stdin):
+            raise ValueError("give a replay file, an http_port, or stdin: true")
+        return self
+
+
+class ShowConfig(_Strict):
+    """A validated SHOW.yaml."""
+
+    catalog: str
+    portrait: str | None = None
+    language: str | None = None  # default: the catalog's
+    platform: Literal["douyin", "wechat_channels", "generic", "local"] = "local"
+    voice: VoiceConfig = VoiceConfig()
+    model: ModelConfig = ModelConfig()
+    outputs: OutputsConfig = OutputsConfig()
+    console: ConsoleConfig = ConsoleConfig()
+    operator: OperatorConfig = OperatorConfig()
+    comments: CommentsConfig
+    consent: str | None = None
+    audit_log: str = "out/audit.jsonl"
+    pitch_interval_s: float = Field(default=30.0, gt=0)
+    minutes: float | None = Field(default=None, gt=0)
+
+    @property
+    def live(self) -> bool:
+        """A live show: anything that streams out, or a platform profile."""
+        return self.outputs.rtmp is not None or self.platform in ("douyin", "wechat_channels", "generic")
+
+
+_PATH_FIELDS = (("catalog",), ("portrait",), ("consent",), ("audit_log",), ("outputs", "mp4"),
+                ("comments", "replay"), ("voice", "model"), ("model", "path"))
+
+
+def _resolve(data: dict[str, Any], base: Path) -> None:
+    for path in _PATH_FIELDS:
+        node: Any = data
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
+            p = Path(node[path[-1]]).expanduser()
+            node[path[-1]] = str(p if p.is_absolute() else base / p)
+
+
+def load_show(path: str | Path) -> ShowConfig:
+    """Read and validate SHOW.yaml; InputError names the field on any problem."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(str(p), f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(p), "not UTF-8 text") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise InputError(str(p), f"{'line ' + str(mark.line + 1) + ': ' if mark else ''}not valid YAML") from None
+    if not isinstance(data, dict):
+        raise InputError(str(p), "SHOW.yaml must be a mapping (catalog:, comments:, outputs: ...)")
+    _resolve(data, p.parent)
+    try:
+        return ShowConfig.model_validate(data)
+    except ValidationError as err:
+        raise InputError(str(p), "; ".join(describe_validation_error(err))) from None
