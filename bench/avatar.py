@@ -1,0 +1,184 @@
+"""Avatar bench: render and encode cost per frame, lip-sync figures per portrait, a 60 s RTMP push.
+
+Figures (flat, names ending in their unit): render_ms_per_frame (p50) and render_p95_ms_per_frame
+for a 720×1280 frame with every layer on one core; encode_ms_per_frame (MP4, one encoder thread);
+lipsync_corr / lipsync_lag_ms / lips_closed_pbm_ratio / face_redetected_ratio, each the worst over
+the portraits, and per portrait as PORTRAIT_<name>; rtmp_60s_received_s, the seconds of video a
+local nginx-rtmp server recorded from a 60 s push.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+log = logging.getLogger(__name__)
+
+# Rich in p/b/m closures and open vowels, about four seconds with the Piper voice.
+SENTENCE = "Bob bought my mom a big blue bamboo lamp, and maybe a pair of pink pumps."
+CAPTION = "Ask me anything · 有问必答"
+PRODUCT = ("Cloud Cotton Hoodie", "$24.50")
+FPS = 25
+SIZE = (720, 1280)
+
+
+def _pct(samples: list[float], q: float) -> float:
+    return round(float(np.percentile(np.asarray(samples) * 1000.0, q)), 2)
+
+
+def _renderer(portrait: Path, every_layer: bool = True) -> Any:
+    from avatar.render import Renderer
+    from avatar.rig import build_rig
+
+    rig = build_rig(portrait, size=SIZE)
+    if not every_layer:
+        return Renderer(rig)
+    from avatar.layers import Caption, LabelSlot, LayerStack, ProductCard
+    from compliance.labels import Labeller
+
+    layers = LayerStack()
+    layers.add(Caption(CAPTION))
+    layers.add(ProductCard(*PRODUCT))
+    layers.add(LabelSlot(Labeller("en", fps=FPS)))
+    return Renderer(rig, layers=layers)
+
+
+def portraits() -> dict[str, Path]:
+    """The default portrait and the test portraits (glasses, beard, skin tones, hat), by name."""
+    import assets
+
+    found = {"default": Path(assets.path("portraits/default.png"))}
+    try:
+        from tests.avatar import portraits as test_portraits
+    except ImportError:  # an installed package without the repository's tests
+        log.warning("tests/avatar/portraits.py not found: only the default portrait is measured")
+        return found
+    out = Path(tempfile.mkdtemp(prefix="nightshift-portraits-"))
+    for name, path in test_portraits.build_all(out).items():
+        found[name] = Path(path)
+    return found
+
+
+def bench_render_encode(portrait: Path, speech: Any, n: int, step: Callable[[], None]) -> dict[str, float]:
+    """Render n frames of speech (and idle when it runs out) and encode each, timing both separately."""
+    import cv2
+
+    from avatar.animate import Animator
+    from avatar.sinks import Mp4Sink
+    from avatar.types import VideoFrame
+
+    cv2.setNumThreads(1)
+    renderer = _renderer(portrait)
+    animator = Animator(fps=FPS, seed=0)
+    track = animator.speech_track(speech)
+    params = (track * (n // max(1, len(track)) + 1))[:n]
+    renderer.render(params[0])  # warm caches
+    render_s: list[float] = []
+    encode_s: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sink = Mp4Sink(Path(tmp) / "bench.mp4", threads=1)
+        sink.open(SIZE[0], SIZE[1], FPS, speech.sample_rate)
+        for i, p in enumerate(params):
+            t = time.perf_counter()
+            image = renderer.render(p)
+            render_s.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            sink.write_video(VideoFrame(image, i, i / FPS))
+            encode_s.append(time.perf_counter() - t)
+            step()
+        t = time.perf_counter()
+        sink.close()  # the encoder's look-ahead frames come out here: part of the encode cost
+        encode_s[-1] += time.perf_counter() - t
+    return {
+        "render_ms_per_frame": _pct(render_s, 50),
+        "render_p95_ms_per_frame": _pct(render_s, 95),
+        "encode_ms_per_frame": round(1000.0 * statistics.fmean(encode_s), 2),
+        "encode_p95_ms_per_frame": _pct(encode_s, 95),
+    }
+
+
+def bench_lipsync(portrait: Path, speech: Any) -> dict[str, float]:
+    """Play the speech through the real player and re-detect the mouth in every frame."""
+    from avatar.animate import Animator
+    from avatar.lipsync import ApertureSink
+    from avatar.player import Player
+
+    sink = ApertureSink()
+    player = Player(_renderer(portrait, every_layer=False), Animator(fps=FPS, seed=0), [sink], fps=FPS,
+                    sample_rate=speech.sample_rate)
+    with player:
+        player.idle(0.4)
+        start = player.play(speech)
+        player.idle(0.4)
+    return sink.report(speech, start).figures()
+
+
+def bench_rtmp(portrait: Path, speech: Any, seconds: float = 60.0) -> dict[str, float]:
+    """Push `seconds` of programme in real time to a local nginx-rtmp; measure what it recorded."""
+    import av
+
+    from avatar.animate import Animator
+    from avatar.player import Player
+    from avatar.sinks import RtmpSink
+    from tests.avatar.nginx_rtmp import NginxRtmp
+
+    with tempfile.TemporaryDirectory() as tmp, NginxRtmp(Path(tmp)) as server:
+        sink = RtmpSink(server.url("bench"))
+        player = Player(_renderer(portrait), Animator(fps=FPS, seed=0), [sink], fps=FPS, realtime=True,
+                        sample_rate=speech.sample_rate)
+        with player:
+            while player.t_s + speech.duration_s <= seconds:
+                player.play(speech)
+                player.idle(min(0.6, seconds - player.t_s))
+            player.idle(seconds - player.t_s)
+        time.sleep(0.5)
+        received = 0.0
+        for flv in server.recordings():
+            with av.open(str(flv)) as c:
+                pts = [float(p.pts * p.time_base) for p in c.demux(video=0) if p.pts is not None]
+            if pts:
+                received += max(pts) - min(pts) + 1.0 / FPS
+    return {
+        "rtmp_60s_received_s": round(received, 2),
+        "rtmp_60s_frames_dropped": float(sink.stats.frames_dropped + player.stats.frames_dropped),
+        "rtmp_60s_render_ms_per_frame": round(player.stats.render_ms_per_frame, 2),
+    }
+
+
+def bench_avatar(n: int = 250, *, rtmp_s: float = 60.0) -> dict[str, float]:
+    """Measure the avatar stage; see the module docstring for the figures."""
+    from voice.tts.piper import PiperTTS
+
+    speech = PiperTTS().synthesize(SENTENCE, "en")
+    faces = portraits()
+    figures: dict[str, float] = {}
+    with tqdm(total=n + len(faces) + 1, desc="avatar bench", file=sys.stderr, unit="step") as bar:
+        figures.update(bench_render_encode(faces["default"], speech, n, lambda: bar.update(1)))
+        per: dict[str, dict[str, float]] = {}
+        for name, path in faces.items():
+            try:
+                per[name] = bench_lipsync(path, speech)
+            except Exception as e:  # noqa: BLE001  (a portrait the rig refuses is reported, not fatal)
+                log.error("portrait %s: %s", name, e)
+            bar.update(1)
+        for name, values in per.items():
+            figures.update({f"{name}_{key}": value for key, value in values.items()})
+        if per:
+            rows = list(per.values())
+            figures["lipsync_corr"] = min(r["lipsync_corr"] for r in rows)
+            figures["lipsync_lag_ms"] = max((r["lipsync_lag_ms"] for r in rows), key=abs)
+            figures["lips_closed_pbm_ratio"] = min(r["lips_closed_pbm_ratio"] for r in rows)
+            figures["face_redetected_ratio"] = min(r["face_redetected_ratio"] for r in rows)
+        if rtmp_s > 0:
+            figures.update(bench_rtmp(faces["default"], speech, rtmp_s))
+        bar.update(1)
+    return figures
