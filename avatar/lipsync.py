@@ -180,7 +180,10 @@ def measure_lipsync(
 
 def measure_mp4(path: str | Path, phonemes: Sequence[PhonemeSpan] = (), *, start_s: float = 0.0,
                 closed_below: float = CLOSED_BELOW) -> LipsyncReport:
-    """Measure a finished MP4 file: its decoded frames against its own decoded audio track."""
+    """Measure a finished MP4 file: its decoded frames against its own decoded audio track.
+
+    `phonemes` (for the p/b/m check) are timed from `start_s`, where their utterance starts in the clip.
+    """
     import av
 
     with av.open(str(path)) as container:
@@ -195,8 +198,10 @@ def measure_mp4(path: str | Path, phonemes: Sequence[PhonemeSpan] = (), *, start
         resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
         parts = [f2.to_ndarray().reshape(-1) for f in container.decode(audio=0) for f2 in resampler.resample(f)]
     pcm = np.concatenate(parts).astype(np.int16) if parts else np.zeros(0, np.int16)
-    speech = Speech(pcm=pcm, sample_rate=rate, text="", phonemes=list(phonemes))
-    return measure_lipsync(apertures, speech, fps, start_s=start_s, closed_below=closed_below)
+    # the decoded track is the whole clip: its time zero is the first frame's, phonemes move by start_s
+    spans = [PhonemeSpan(p.phoneme, p.start_s + start_s, p.end_s + start_s) for p in phonemes]
+    speech = Speech(pcm=pcm, sample_rate=rate, text="", phonemes=spans)
+    return measure_lipsync(apertures, speech, fps, closed_below=closed_below)
 
 
 class ApertureSink(VideoSink):

@@ -4,6 +4,7 @@ Each utterance's audio is handed to every sink whole, at its pts, before its fra
 does can delay or shift the sound. With `realtime=False` every frame is rendered (files, tests).
 With `realtime=True` the clock starts with the audio; a frame is shown at its pts, and a frame that
 cannot be shown within its own frame interval is dropped and counted (the sinks keep the previous one).
+A slow renderer thus shows every second or third frame on time instead of every frame late.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ from voice.types import Speech
 
 log = logging.getLogger(__name__)
 
+RENDER_MARGIN = 1.15  # a render is started only if 1.15 × its expected time still fits before the deadline
+
 
 class FrameRenderer(Protocol):
     def render(self, params: FaceParams) -> np.ndarray: ...
 
 
 class FaceAnimator(Protocol):
-    def speech_track(self, speech: Speech) -> list[FaceParams]: ...
+    def speech_track(self, speech: Speech, start_s: float | None = None) -> list[FaceParams]: ...
 
-    def envelope_track(self, pcm: np.ndarray, rate: int) -> list[FaceParams]: ...
+    def envelope_track(self, pcm: np.ndarray, sample_rate: int, start_s: float | None = None) -> list[FaceParams]: ...
 
     def idle(self, n: int) -> list[FaceParams]: ...
 
@@ -94,6 +97,7 @@ class Player:
         self.video_delay_s = 0.0  # audio output latency: frames are shown this much later
         self._clock, self._sleep = clock, sleep
         self._origin: float | None = None  # wall-clock time of programme time 0 (realtime)
+        self._render_est_s = 0.0  # recent render time (moving average): a frame that cannot make it is skipped
         self._closed = False
 
     # -- public ------------------------------------------------------------------------------------
@@ -103,19 +107,21 @@ class Player:
         The mouth follows the viseme timeline, or the loudness when the speech has none.
         """
         pcm = resample(np.asarray(speech.pcm, dtype=np.int16).reshape(-1), speech.sample_rate, self.sample_rate)
-        if speech.visemes:
-            params = list(self.animator.speech_track(speech))
-        else:  # a backend without a timeline: the mouth follows the loudness
-            params = list(self.animator.envelope_track(pcm, self.sample_rate))
-        return self._segment(pcm, params)
+
+        def track(t0: float) -> list[FaceParams]:
+            if speech.visemes:
+                return list(self.animator.speech_track(speech, start_s=t0))
+            # a backend without a timeline: the mouth follows the loudness
+            return list(self.animator.envelope_track(pcm, self.sample_rate, start_s=t0))
+
+        return self._segment(pcm, track)
 
     def idle(self, seconds: float) -> float:
         """Fill `seconds` with the idle face (blinks, breathing) and silence. Returns the segment's pts."""
-        n = max(0, round(seconds * self.fps))
+        n = max(0, math.ceil(seconds * self.fps - 1e-6))  # at least `seconds`, on the frame grid
         if n == 0:
             return self.t_s
-        params = list(self.animator.idle(n))
-        return self._segment(np.zeros(round(n / self.fps * self.sample_rate), np.int16), params)
+        return self._segment(np.zeros(round(n / self.fps * self.sample_rate), np.int16), lambda _t0: [])
 
     def close(self) -> None:
         """Close every sink (files get their trailers; windows and devices are released)."""
@@ -143,21 +149,21 @@ class Player:
         assert self._origin is not None
         return self._clock() - self._origin
 
-    def _segment(self, pcm: np.ndarray, params: list[FaceParams]) -> float:
+    def _segment(self, pcm: np.ndarray, make_params: Callable[[float], list[FaceParams]]) -> float:
         if self._closed:
             raise RuntimeError("player already closed")
-        n = max(len(params), math.ceil(len(pcm) / self.sample_rate * self.fps - 1e-9))
-        if not params:
-            params = list(self.animator.idle(n))
-        params += [params[-1]] * (n - len(params))
-        first = self._render(params[0])
-        if self.size is None:
-            self._open(first)
         t0 = self.t_s
         if self.realtime and self._origin is not None:
             behind = self._now_s() - t0
             if behind > 0:  # nobody played for a while: start at the next frame boundary from now
                 t0 += math.ceil(behind * self.fps) / self.fps
+        params = make_params(t0)
+        n = max(len(params), math.ceil(len(pcm) / self.sample_rate * self.fps - 1e-9))
+        if len(params) < n:
+            params += list(self.animator.idle(n - len(params)))
+        first = self._render(params[0])
+        if self.size is None:
+            self._open(first)
         if self.realtime and self._origin is None:
             self._origin = self._clock() - t0  # the clock starts with the audio
         for sink in self.sinks:
@@ -174,8 +180,8 @@ class Player:
         if self.realtime:
             due = pts + self.video_delay_s
             deadline = due + 1.0 / self.fps
-            if image is None and self._now_s() > deadline - 0.25 / self.fps:
-                self.stats.frames_dropped += 1  # no time left even to start: skip the render
+            if image is None and self._now_s() + RENDER_MARGIN * self._render_est_s > deadline:
+                self.stats.frames_dropped += 1  # it could not be ready in time: skip its render
                 return
             if image is None:
                 image = self._render(params)
@@ -203,7 +209,9 @@ class Player:
     def _render(self, params: FaceParams) -> np.ndarray:
         t = time.perf_counter()
         image = self.renderer.render(params)
-        self.stats.render_s += time.perf_counter() - t
+        took = time.perf_counter() - t
+        self._render_est_s = took if not self.stats.frames_rendered else 0.7 * self._render_est_s + 0.3 * took
+        self.stats.render_s += took
         self.stats.frames_rendered += 1
         return image
 

@@ -25,6 +25,10 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.voice import bench_voice
 
         figures = bench_voice(n=args.n or 10)
+    elif args.area == "avatar":
+        from bench.avatar import bench_avatar
+
+        figures = bench_avatar(n=args.n or 250)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

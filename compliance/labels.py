@@ -14,7 +14,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from compliance.overlay import LabelError, Sprite, check_frame, font_px_for_cap, render_panel, text_block
+from compliance.overlay import (
+    LabelError,
+    Sprite,
+    cap_height,
+    check_frame,
+    font_px_for_cap,
+    render_panel,
+    text_block,
+)
 
 __all__ = ["LabelError", "Labeller", "DisclosureSchedule", "draw_label", "guarded_frames", "label_lang",
            "label_lines", "label_sprite", "label_text", "rhythm_cue", "spoken_disclosure"]
@@ -88,7 +96,7 @@ def label_sprite(lang: str, height: int, width: int, opening: bool = False) -> S
         x, y = margin, margin
     if y + inv.shape[0] > height:
         raise LabelError(f"a {width}x{height} frame is too small for a readable AI label")
-    return Sprite(inv, pre, x, y, cap)
+    return Sprite(inv, pre, x, y, cap_height(px))
 
 
 def draw_label(frame: np.ndarray, lang: str, *, opening: bool = False) -> None:
@@ -120,6 +128,11 @@ class Labeller:
             opening = self.frames < self.opening_frames
             draw_label(frame, self.lang, opening=opening)
             self.frames += 1
+
+    def warm(self, height: int, width: int) -> None:
+        """Render the label bitmaps for this frame size now, so the first frames cost no more than the rest."""
+        label_sprite(self.lang, height, width, False)
+        label_sprite(self.lang, height, width, True)
 
     def restart(self) -> None:
         """A new stream begins: show the opening card again."""

@@ -15,10 +15,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-# Debian fonts-noto-cjk; fonts-wqy-microhei as a second choice. Both draw Latin and Chinese. Face 7 of the
-# Noto collection is "Noto Sans Mono CJK SC": Simplified Chinese glyph forms, and a serifed capital I, so that
-# "AI" does not read as "Al" (a sans-serif I is an l to OCR and to many eyes).
+# Debian fonts-noto-cjk; fonts-wqy-microhei as a last resort. Face 7 of the Noto collections is "Noto Sans
+# Mono CJK SC": Simplified Chinese glyph forms and a full-width serifed capital I, so that "AI" does not read
+# as "Al" (in proportional fonts tesseract read "Al" on almost every frame; bold mono read "AI" on all).
 FONTS = (
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"), 7),
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 7),
     (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
 )
@@ -132,4 +133,5 @@ def render_panel(lines: tuple[str, ...], px: int, *, pad: int, align: str = "lef
     a = alpha * p * (1.0 - t) + t  # white text over a black translucent panel
     inv = np.repeat(np.round(255.0 * (1.0 - a)).astype(np.uint8)[:, :, None], 3, axis=2)
     pre = np.repeat(np.round(255.0 * t).astype(np.uint8)[:, :, None], 3, axis=2)
+    inv.flags.writeable = pre.flags.writeable = False  # cached and shared between threads
     return inv, pre

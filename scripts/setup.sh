@@ -20,6 +20,7 @@ APT_PACKAGES=(python3 python3-venv python3-dev build-essential cmake git espeak-
   libportaudio2 libsndfile1 fonts-noto-cjk)
 if [[ $MODE == full ]]; then
   APT_PACKAGES+=(nginx libnginx-mod-rtmp)  # a real RTMP server on loopback for the stream tests
+  APT_PACKAGES+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim)  # reads the AI label back
 fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     d.add_argument("--minutes", type=float, default=None, help="stop the replay after N minutes of show time")
     d.add_argument("--model", default=None, help="a GGUF file instead of the bundled SmolLM2")
+    d.add_argument("--no-video", action="store_true", help="audio and text only (skip rendering the host)")
+
+    r = sub.add_parser("run", help="run a live show from SHOW.yaml")
+    r.add_argument("show", help="the show's configuration file")
+    r.add_argument("--out", default=None, help="folder for the summary and trace (default: next to the audit log)")
 
     a = sub.add_parser("answer", help="answer a JSONL file of comments, one JSONL line out per comment")
     a.add_argument("--catalog", required=True)
@@ -34,11 +39,16 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("say", help="speak a text into a WAV file")
     s.add_argument("text")
-    s.add_argument("--out", required=True, help="FILE.wav (FILE.mp4 once the avatar is installed)")
+    s.add_argument("--out", required=True, help="FILE.wav for speech, FILE.mp4 for a talking clip")
     s.add_argument("--voice", default="piper", help="piper | espeak | coqui")
     s.add_argument("--lang", default=None, help="en | zh | ... (default: guessed from the text)")
     s.add_argument("--voice-model", default=None, help="Coqui model directory, or a Piper .onnx voice")
-    s.add_argument("--portrait", default=None, help="portrait image for a talking clip (MP4 output)")
+    s.add_argument("--portrait", default=None, help="portrait image for a talking clip (default: the demo host)")
+
+    rg = sub.add_parser("rig", help="find the face rig in a portrait and draw what was found")
+    rg.add_argument("image")
+    rg.add_argument("--out", required=True, help="PREVIEW.png")
+    rg.add_argument("--size", default="720x1280", help="output canvas WIDTHxHEIGHT (default 720x1280)")
 
     au = sub.add_parser("audit", help="check the audit log")
     au_sub = au.add_subparsers(dest="audit_cmd", required=True)
@@ -46,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     av.add_argument("log")
 
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice"])
+    b.add_argument("area", choices=["dialogue", "voice", "avatar"])
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
     _add_model_args(b, catalog=False)
@@ -80,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from show.commands.demo import run_demo
 
             return run_demo(args)
+        if args.cmd == "rig":
+            from show.commands.rig import run_rig
+
+            return run_rig(args)
+        if args.cmd == "run":
+            from show.commands.run import run_run
+
+            return run_run(args)
         if args.cmd == "audit":
             from show.commands.audit import run_audit_verify
 

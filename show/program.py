@@ -66,6 +66,7 @@ class Program:
         self._thread: threading.Thread | None = None
         self.frame_index = 0
         self.last_frame: np.ndarray | None = None
+        self.slate = False  # the holding slate is up (the overlay draws it)
 
     # -- control (any thread) -------------------------------------------------------------
     def enqueue(self, speech: Speech, *, tag: str = "", on_event: Callable[[str, float], None] | None = None) -> None:

@@ -17,6 +17,7 @@ from dialogue.types import Action, BadComment, Comment, Draft, Triaged
 from voice.normalize import normalize
 from voice.stream import speak
 from voice.tts.base import TTSBackend
+from voice.types import Speech
 from voice.wav import write_wav
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ReplayShow:
         self.max_show_s = max_show_s
         self._pcm: list[np.ndarray] = []
         self._rate = 0
+        self.timeline: list[tuple[float, Speech]] = []  # (show time, what was said): the video follows it
 
     def _say(self, at: float, kind: str, text: str, lang: str, n: int, **kw: object) -> Utterance:
         speech = speak(self.voice, normalize(text, lang), lang)
@@ -69,6 +71,7 @@ class ReplayShow:
         write_wav(path, speech.pcm, speech.sample_rate)
         pad = np.zeros(int(GAP_S * speech.sample_rate), dtype=np.int16)
         self._pcm += [speech.pcm.astype(np.int16), pad]
+        self.timeline.append((at, speech))
         return Utterance(at, kind, text, str(path.relative_to(self.out)), speech.duration_s, **kw)  # type: ignore[arg-type]
 
     def run(self, items: list[Comment | BadComment]) -> ReplayResult:

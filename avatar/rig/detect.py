@@ -56,27 +56,74 @@ def yaw_estimate(p: np.ndarray) -> float:
     return yaw
 
 
+@lru_cache(maxsize=1)
+def _detector():  # type: ignore[no-untyped-def]
+    import mediapipe as mp
+
+    return mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+
+
 def find_faces(rgb: np.ndarray) -> list[Face]:
-    """Every face FaceMesh finds (at most 5), largest first; small pictures are also tried enlarged."""
+    """Every face FaceMesh finds (at most 5), largest first.
+
+    FaceMesh's own detector expects a face filling much of the picture; small pictures are also tried
+    enlarged, and faces small within a large picture are located by the full-range detector first.
+    """
     h, w = rgb.shape[:2]
     k = min(1.0, DETECT_MAX_SIDE / max(h, w))
     tries = [k] if max(h, w) * k >= 900 else [k, k * 2.0, k * 3.0]
+    faces: list[Face] = []
     for scale in tries:
-        img = rgb if scale == 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)),
-                                                  interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-        faces = _mesh(img, 1.0 / scale)
+        faces = _mesh(_scaled(rgb, scale), (1.0 / scale, 0.0, 0.0))
         if faces:
-            return sorted(faces, key=lambda f: -f.width)
-    return []
+            break
+    faces += _via_detector(rgb, k, faces)  # faces the mesh's own detector missed
+    return sorted(faces, key=lambda f: -f.width)
 
 
-def _mesh(img: np.ndarray, back: float) -> list[Face]:
+def _scaled(rgb: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return rgb
+    h, w = rgb.shape[:2]
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interp)
+
+
+def _via_detector(rgb: np.ndarray, k: float, known: list[Face]) -> list[Face]:
+    """Find face boxes with the full-range detector, then run FaceMesh on a crop around each new one."""
+    small = _scaled(rgb, k)
+    with _lock:
+        res = _detector().process(np.ascontiguousarray(small))
+    h, w = rgb.shape[:2]
+    out: list[Face] = []
+    for det in (res.detections or [])[:5]:
+        b = det.location_data.relative_bounding_box
+        bw, bh = b.width * w, b.height * h
+        cx, cy = (b.xmin + b.width / 2) * w, (b.ymin + b.height / 2) * h
+        if any(np.hypot(*(f.points[:, :2].mean(axis=0) - (cx, cy))) < 0.5 * max(f.width, bw) for f in known):
+            continue
+        side = 2.6 * max(bw, bh)
+        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+        x1, y1 = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
+        if x1 - x0 < 16 or y1 - y0 < 16:
+            continue
+        s = 512.0 / max(x1 - x0, y1 - y0)
+        found = _mesh(_scaled(rgb[y0:y1, x0:x1], s), (1.0 / s, float(x0), float(y0)))
+        out.extend(found[:1])
+    return out
+
+
+def _mesh(img: np.ndarray, back: tuple[float, float, float]) -> list[Face]:
+    """FaceMesh on img; points mapped back by (scale, x offset, y offset) into the picture's pixels."""
     h, w = img.shape[:2]
     with _lock:
         res = _face_mesh().process(np.ascontiguousarray(img))
     out: list[Face] = []
+    s, ox, oy = back
     for f in res.multi_face_landmarks or []:
-        p = np.array([[q.x * w, q.y * h, q.z * w] for q in f.landmark], dtype=np.float64) * back
+        p = np.array([[q.x * w, q.y * h, q.z * w] for q in f.landmark], dtype=np.float64) * s
+        p[:, 0] += ox
+        p[:, 1] += oy
         width = float(p[:L.N_MESH, 0].max() - p[:L.N_MESH, 0].min())
         out.append(Face(points=p, width=width, yaw_deg=yaw_estimate(p)))
     return out

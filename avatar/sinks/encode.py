@@ -55,6 +55,7 @@ class AvEncoder:
         if width % 2 or height % 2:
             raise SinkError(f"H.264 yuv420p needs an even frame size, got {width}x{height}")
         self._av = av
+        self.av_error: type[Exception] = av.FFmpegError
         self.target = target
         self.fps = Fraction(fps).limit_denominator(1001)
         self.sample_rate = int(sample_rate)

@@ -63,6 +63,11 @@ class Mp4Sink(VideoSink):
             metadata=self.metadata,
             container_options={"movflags": "+use_metadata_tags+faststart"},
         )
+        try:
+            self._enc.container.start_encoding()  # opens the file now: a bad path fails here, not mid-show
+        except (OSError, ValueError, self._enc.av_error) as e:
+            self._enc = None
+            raise SinkError(f"{self.path}: cannot write ({e})") from e
 
     def _encoder(self) -> AvEncoder:
         if self._closed:
@@ -72,11 +77,19 @@ class Mp4Sink(VideoSink):
         return self._enc
 
     def write_video(self, frame: VideoFrame) -> None:
-        if not self._encoder().write_video(frame.image, frame.pts_s, fill_gaps=True):
-            self.frames_skipped += 1
+        enc = self._encoder()
+        try:
+            if not enc.write_video(frame.image, frame.pts_s, fill_gaps=True):
+                self.frames_skipped += 1
+        except (OSError, enc.av_error) as e:  # disk full, file gone
+            raise SinkError(f"{self.path}: cannot write ({e})") from e
 
     def write_audio(self, pcm: np.ndarray, pts_s: float) -> None:
-        self._encoder().write_audio(as_pcm(pcm), pts_s)
+        enc = self._encoder()
+        try:
+            enc.write_audio(as_pcm(pcm), pts_s)
+        except (OSError, enc.av_error) as e:
+            raise SinkError(f"{self.path}: cannot write ({e})") from e
 
     @property
     def duration_s(self) -> float:

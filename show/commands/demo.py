@@ -39,13 +39,35 @@ def run_demo(args: argparse.Namespace) -> int:
         voice = create_voice(voice_name)
         started = time.perf_counter()
         log.info("%s: %d comments, voice %s", catalog.shop.name, len(items), voice_name)
-        result = ReplayShow(engine, voice, out / code, max_show_s=max_s).run(items)
+        show = ReplayShow(engine, voice, out / code, max_show_s=max_s)
+        result = show.run(items)
         log.info("%s: %.0f s of show in %.1f s", catalog.shop.name, result.show_s, time.perf_counter() - started)
+        if not args.no_video:
+            _record(show, out / code / "show.mp4", catalog.lang, catalog.shop.name)
         results.append((catalog.shop.name, result, code))
     summary = out / "summary.md"
     summary.write_text(_summary(results), encoding="utf-8")
     print(f"demo written to {out}/  (read {summary})")
     return 0
+
+
+def _record(show: ReplayShow, path: Path, lang: str, producer: str) -> None:
+    """The show's video: the host idles between lines and speaks each at its time; labelled as AI."""
+    from avatar.clip import write_clip
+    from compliance.metadata import aigc_json, aigc_label
+
+    items: list[object] = []
+    t = 0.0
+    for at, speech in show.timeline:
+        if at > t:
+            items.append(at - t)
+        items.append(speech)
+        t = at + speech.duration_s
+    started = time.perf_counter()
+    clip = write_clip(items, assets.path("portraits/default.png"), path, lang,  # type: ignore[arg-type]
+                      {"AIGC": aigc_json(aigc_label(producer))})
+    log.info("video: %s, %.0f s, rendered in %.0f s (%d frames dropped)", path, clip.duration_s,
+             time.perf_counter() - started, clip.stats.frames_dropped)
 
 
 def _summary(results: list[tuple[str, ReplayResult, str]]) -> str:
@@ -56,7 +78,8 @@ def _summary(results: list[tuple[str, ReplayResult, str]]) -> str:
         for rec in r.records:
             counts[str(rec["action"])] = counts.get(str(rec["action"]), 0) + 1
         lines += [f"## {name} ({code})", "",
-                  f"- show length: {r.show_s:.0f} s of speech, audio in `{code}/show.wav`",
+                  f"- show length: {r.show_s:.0f} s, video in `{code}/show.mp4` (labelled as AI-generated), "
+                  f"audio in `{code}/show.wav`",
                   f"- comments: {len(r.records)} — " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
                   f"- utterances: {len(r.utterances)} "
                   f"({sum(u.kind == 'pitch' for u in r.utterances)} pitch sentences)", "",

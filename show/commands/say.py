@@ -73,15 +73,16 @@ def run_say(args: argparse.Namespace) -> int:
     if not text:
         raise InputError("TEXT", "nothing to say: the text is empty")
     out = Path(args.out)
-    if getattr(args, "portrait", None) or out.suffix.lower() == ".mp4":
-        raise InputError("--portrait", "talking clips need the avatar, not installed yet")
-    if out.suffix.lower() != ".wav":
-        raise InputError("--out", f"{out}: write a .wav file (or .mp4 once the avatar is installed)")
+    clip = bool(getattr(args, "portrait", None)) or out.suffix.lower() == ".mp4"
+    if out.suffix.lower() not in (".wav", ".mp4") or (clip and out.suffix.lower() != ".mp4"):
+        raise InputError("--out", f"{out}: write a .wav file, or an .mp4 file for a talking clip")
     lang = args.lang or guess_lang(text)
     voice = choose_voice(args.voice or "piper", lang, args.voice_model)
     backend = _backend(voice, args.voice_model)
     if base_lang(lang) not in backend.capabilities.languages:
         raise InputError("--lang", f"the {voice} voice does not speak {lang!r}")
+    if clip:
+        return _say_clip(text, out, backend, lang, args.portrait)
 
     spoken = normalize(text, lang)
     log.debug("normalised: %r", spoken)
@@ -105,4 +106,25 @@ def run_say(args: argparse.Namespace) -> int:
         lang,
         1000 * (first_audio_s or 0.0),
     )
+    return 0
+
+
+def _say_clip(text: str, out: Path, backend: object, lang: str, portrait: str | None) -> int:
+    """A talking, labelled MP4 of the host saying `text`."""
+    import assets
+    from avatar.clip import render_clip
+    from avatar.rig import RigError
+    from avatar.sinks.base import SinkError
+
+    face = portrait or str(assets.path("portraits/default.png"))
+    try:
+        result = render_clip(text, face, out, backend, lang, {"AIGC": _aigc_label(uuid.uuid4().hex)})
+    except RigError as e:
+        raise InputError(face, str(e)) from None
+    except SinkError as e:
+        raise InputError("--out", str(e)) from None
+    except ValueError as e:
+        raise InputError("TEXT", str(e)) from None
+    log.info("wrote %s: %.2f s talking clip (%s, %s), rendered in %.1f s", out, result.duration_s, result.voice,
+             lang, result.render_s)
     return 0

@@ -127,6 +127,8 @@ def test_errors_are_clear(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(SinkError, match="cannot write"):
         Mp4Sink(blocker / "c.mp4").open(W, H, FPS, RATE)
+    with pytest.raises(SinkError, match="cannot write"):
+        Mp4Sink("/proc/nightshift-test.mp4").open(W, H, FPS, RATE)  # a folder no file can be made in
     ok = Mp4Sink(tmp_path / "d.mp4")
     ok.open(W, H, FPS, RATE)
     with pytest.raises(ValueError, match="frame of"):

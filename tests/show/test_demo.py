@@ -18,8 +18,8 @@ from dialogue.sources import read_comments
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    done = subprocess.run([sys.executable, "-m", "show.cli", "demo", "--out", str(out)], capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run([sys.executable, "-m", "show.cli", "demo", "--out", str(out), "--minutes", "2"],
+                          capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -40,10 +40,30 @@ def test_every_comment_has_a_record_and_every_reply_is_spoken(demo_out: Path, co
         assert w.getnframes() / w.getframerate() > 30
 
 
+@pytest.mark.parametrize("code", ["en", "zh"])
+def test_the_recording_is_labelled_in_its_pixels_and_its_metadata(demo_out: Path, code: str) -> None:
+    import av
+
+    from compliance.metadata import read_label
+    from compliance.ocr import label_found
+    from compliance.ocr import read_label as ocr_label
+
+    mp4 = demo_out / code / "show.mp4"
+    assert read_label(mp4)["Label"] == 1
+    with av.open(str(mp4)) as c:
+        assert c.streams.video and c.streams.audio
+        frames = [f.to_ndarray(format="rgb24") for i, f in zip(range(300), c.decode(video=0), strict=False)
+                  if i in (10, 150, 299)]
+    lang = "zh" if code == "zh" else "en"
+    for i, frame in enumerate(frames):
+        assert label_found(ocr_label(frame, lang, opening=i == 0), lang), f"no readable AI label in frame {i}"
+
+
 def test_show_opens_with_the_disclosure_and_pitches_between_comments(demo_out: Path) -> None:
     utts = [json.loads(x) for x in (demo_out / "en" / "utterances.jsonl").read_text("utf-8").splitlines()]
     assert utts[0]["kind"] == "disclosure" and "AI-generated" in utts[0]["text"]
-    kinds = [u["kind"] for u in utts]
+    zh = [json.loads(x) for x in (demo_out / "zh" / "utterances.jsonl").read_text("utf-8").splitlines()]
+    kinds = [u["kind"] for u in utts + zh]
     assert "pitch" in kinds and "reply" in kinds
     assert all(b["at_s"] >= a["at_s"] + a["duration_s"] for a, b in zip(utts, utts[1:], strict=False))
     summary = (demo_out / "summary.md").read_text("utf-8")

@@ -1,0 +1,202 @@
+"""The gate every utterance passes before TTS: moderation, operator presence, the approval rule, the audit log.
+
+`Gate.submit` decides pass / hold / block and writes the decision with its reasons to the audit log; held
+lines wait in `pending()` for an operator's `approve` (optionally edited: the edit is moderated again) or
+`reject`. Only a passing `GateDecision` carries text for the voice.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Literal
+
+from compliance.audit import AuditLog
+from compliance.presence import Presence
+from compliance.profiles import Approval, Profile
+from dialogue.moderation import Violation, check_output
+from dialogue.types import Action, Draft
+
+UtteranceKind = Literal["answer", "pitch", "operator", "disclosure", "holding"]
+KINDS: tuple[str, ...] = ("answer", "pitch", "operator", "disclosure", "holding")
+NEEDS_APPROVAL: dict[str, tuple[str, ...]] = {"none": (), "answers": ("answer",), "all": ("answer", "pitch")}
+PRESENCE_EXEMPT = ("disclosure", "holding", "operator")  # the label, the pause line, and the human's own words
+
+
+class Verdict(StrEnum):
+    """What happens to an utterance: spoken, waiting for an operator, or never spoken."""
+
+    PASS = "pass"
+    HOLD = "hold"
+    BLOCK = "block"
+
+
+class GateError(KeyError):
+    """An approval or rejection for a line that is not waiting."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A line the host is about to say, and where it came from."""
+
+    kind: UtteranceKind
+    text: str
+    lang: str
+    comment_id: str | None = None
+    sources: tuple[str, ...] = ()
+    operator: str | None = None  # who wrote or edited it
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown utterance kind {self.kind!r} (one of {', '.join(KINDS)})")
+        object.__setattr__(self, "sources", tuple(self.sources))
+
+    @classmethod
+    def from_draft(cls, draft: Draft) -> Utterance:
+        """The answer a responder drafted for a comment."""
+        return cls("answer", draft.text or "", draft.lang, draft.comment_id, tuple(draft.sources))
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """The gate's decision on one utterance, with every reason."""
+
+    verdict: Verdict
+    utterance: Utterance  # as it will be spoken (an operator's edit applied)
+    reasons: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    by: str | None = None  # the operator who approved or rejected it
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict is Verdict.PASS
+
+    @property
+    def id(self) -> str:
+        return self.utterance.id
+
+    def to_audit(self) -> dict[str, Any]:
+        """The decision as an audit-log entry body."""
+        u = self.utterance
+        return {"id": u.id, "verdict": self.verdict.value, "reasons": list(self.reasons), "kind": u.kind,
+                "text": u.text, "lang": u.lang, "comment_id": u.comment_id, "sources": list(u.sources),
+                "operator": u.operator, "by": self.by,
+                "violations": [{"rule": v.rule, "span": v.span, "reason": v.reason} for v in self.violations]}
+
+
+class Gate:
+    """Decides, for each utterance, whether the host may say it; records every decision."""
+
+    def __init__(self, profile: Profile, audit: AuditLog, presence: Presence | None = None,
+                 promotions: Sequence[str] = (), approval: Approval | None = None) -> None:
+        if profile.operator_required and presence is None:
+            raise ValueError(f"the {profile.name} profile needs operator presence: pass a Presence")
+        self.profile = profile
+        self.audit = audit
+        self.presence = presence
+        self.promotions = list(promotions)
+        self.approval: Approval = approval or profile.approval
+        if self.approval not in NEEDS_APPROVAL:
+            raise ValueError(f"approval must be one of {', '.join(NEEDS_APPROVAL)}, not {self.approval!r}")
+        self._pending: dict[str, GateDecision] = {}
+        self._subscribers: list[Callable[[GateDecision], None]] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, fn: Callable[[GateDecision], None]) -> None:
+        """Call `fn` with every decision (e.g. the console's feed of held lines)."""
+        self._subscribers.append(fn)
+
+    def _moderate(self, u: Utterance) -> list[Violation]:
+        return check_output(u.text, u.lang, promotions=self.promotions)
+
+    def _record(self, d: GateDecision) -> GateDecision:
+        self.audit.append("gate", d.to_audit())
+        for fn in list(self._subscribers):
+            fn(d)
+        return d
+
+    def submit(self, u: Utterance, *, extra_hold: Sequence[str] = ()) -> GateDecision:
+        """Pass, hold or block one utterance; `extra_hold` adds reasons to hold it (e.g. the responder's)."""
+        if not u.text.strip():
+            return self._record(GateDecision(Verdict.BLOCK, u, ("empty line",)))
+        if u.kind == "operator" and not (u.operator or "").strip():
+            return self._record(GateDecision(Verdict.BLOCK, u, ("an operator line must name its operator",)))
+        violations = self._moderate(u)
+        if violations:
+            reasons = tuple(f"moderation: {v.rule}: {v.span!r} ({v.reason})" for v in violations)
+            return self._record(GateDecision(Verdict.BLOCK, u, reasons, tuple(violations)))
+        holds = list(extra_hold)
+        if self.profile.operator_required and u.kind not in PRESENCE_EXEMPT and self.presence is not None \
+                and not self.presence.present():
+            holds.append(f"no operator present: {self.profile.title} does not allow AI-driven interaction "
+                         f"without a human on duty")
+        if u.kind in NEEDS_APPROVAL[self.approval]:
+            holds.append(f"approval required for {u.kind} lines (approval: {self.approval})")
+        if holds:
+            d = GateDecision(Verdict.HOLD, u, tuple(holds))
+            with self._lock:
+                self._pending[u.id] = d
+            return self._record(d)
+        return self._record(GateDecision(Verdict.PASS, u, ("moderation: clean",)))
+
+    def submit_draft(self, draft: Draft) -> GateDecision | None:
+        """A responder's draft: a reply is submitted, a hold is held with its flags, a skip is not a line."""
+        if draft.action is Action.SKIP:
+            return None
+        holds = [f"responder held it: {', '.join(draft.flags) or 'no reason given'}"] if draft.action is Action.HOLD else []
+        return self.submit(Utterance.from_draft(draft), extra_hold=holds)
+
+    def pending(self) -> list[Utterance]:
+        """Held utterances, oldest first."""
+        with self._lock:
+            return [d.utterance for d in self._pending.values()]
+
+    def held(self, utterance_id: str) -> GateDecision:
+        """The hold decision of a waiting line (its reasons)."""
+        with self._lock:
+            if utterance_id not in self._pending:
+                raise GateError(f"no held line with id {utterance_id!r}")
+            return self._pending[utterance_id]
+
+    def _take(self, utterance_id: str, operator: str) -> GateDecision:
+        if not operator or not operator.strip():
+            raise ValueError("an approval or rejection must name its operator")
+        with self._lock:
+            if utterance_id not in self._pending:
+                raise GateError(f"no held line with id {utterance_id!r}")
+            return self._pending.pop(utterance_id)
+
+    def approve(self, utterance_id: str, operator: str, edited_text: str | None = None) -> GateDecision:
+        """An operator lets a held line through, possibly edited; an edit is moderated again."""
+        held = self._take(utterance_id, operator)
+        u = held.utterance
+        if edited_text is not None and edited_text != u.text:
+            u = replace(u, text=edited_text, operator=operator)
+            if not edited_text.strip():
+                return self._record(GateDecision(Verdict.BLOCK, u, ("empty line",), by=operator))
+            violations = self._moderate(u)
+            if violations:
+                reasons = tuple(f"moderation of {operator}'s edit: {v.rule}: {v.span!r} ({v.reason})"
+                                for v in violations)
+                return self._record(GateDecision(Verdict.BLOCK, u, reasons, tuple(violations), by=operator))
+            return self._record(GateDecision(Verdict.PASS, u, (f"approved with an edit by {operator}",),
+                                             by=operator))
+        return self._record(GateDecision(Verdict.PASS, u, (f"approved by {operator}",), by=operator))
+
+    def reject(self, utterance_id: str, operator: str, reason: str = "") -> GateDecision:
+        """An operator refuses a held line: it is never spoken."""
+        held = self._take(utterance_id, operator)
+        why = f"rejected by {operator}" + (f": {reason}" if reason else "")
+        return self._record(GateDecision(Verdict.BLOCK, held.utterance, (why,), by=operator))
+
+    def withdraw(self, utterance_id: str, reason: str) -> GateDecision:
+        """The show drops a held line (stale, superseded, the show ended); recorded like any decision."""
+        with self._lock:
+            if utterance_id not in self._pending:
+                raise GateError(f"no held line with id {utterance_id!r}")
+            held = self._pending.pop(utterance_id)
+        return self._record(GateDecision(Verdict.BLOCK, held.utterance, (f"withdrawn: {reason}",)))

