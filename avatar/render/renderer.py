@@ -6,6 +6,8 @@ copied as is; the head region's motion fades to zero before its edge, so there i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
 
@@ -16,15 +18,21 @@ from avatar.rig.head import STEP
 from avatar.rig.model import Rig
 from avatar.types import FaceParams
 
+if TYPE_CHECKING:
+    from avatar.layers import LayerStack
+
 _EPS = 1e-4
 
 
 class Renderer:
-    """Draws the host for one FaceParams: the whole programme frame as RGB uint8 (H, W, 3)."""
+    """Draws the host for one FaceParams: the whole programme frame as RGB uint8 (H, W, 3).
 
-    def __init__(self, rig: Rig, *, layers=None) -> None:  # type: ignore[no-untyped-def]
+    Keeps per-frame scratch buffers: use one Renderer per thread.
+    """
+
+    def __init__(self, rig: Rig, *, layers: LayerStack | None = None) -> None:
         self.rig = rig
-        self.layers = layers  # avatar.layers.LayerStack or None
+        self.layers = layers
         x0, y0, x1, y1 = rig.head.roi
         self._roi = (x0, y0, x1, y1)
         gy, gx = np.mgrid[y0:y1, x0:x1].astype(np.float32)

@@ -71,8 +71,8 @@ def test_user_piper_model(tmp_path: Path) -> None:
     [
         (["", "--out", "x.wav"], "TEXT: nothing to say"),
         (["   ", "--out", "x.wav"], "TEXT: nothing to say"),
-        (["hi", "--out", "x.mp4"], "--portrait: talking clips need the avatar"),
-        (["hi", "--out", "x.wav", "--portrait", "face.png"], "--portrait: talking clips need the avatar"),
+        (["hi", "--out", "x.wav", "--portrait", "face.png"], "--out"),
+        (["hi", "--out", "x.mp4", "--portrait", "x.png"], "x.png"),
         (["hi", "--out", "x.ogg"], "--out"),
         (["hi", "--out", "x.wav", "--voice", "robot"], "--voice: unknown voice 'robot'"),
         (["hi", "--out", "x.wav", "--voice", "coqui"], "--voice-model"),
