@@ -29,6 +29,10 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.avatar import bench_avatar
 
         figures = bench_avatar(n=args.n or 250)
+    elif args.area == "show":
+        from bench.show import bench_show
+
+        figures = bench_show(n=args.n or 12)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     av.add_argument("log")
 
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice", "avatar"])
+    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show"])
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
     _add_model_args(b, catalog=False)
