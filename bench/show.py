@@ -12,8 +12,8 @@ import yaml
 
 import assets
 from bench.dialogue import QUESTIONS
-from show.config import load_show
 from show.commands.run import run_show
+from show.config import load_show
 
 
 def bench_show(n: int = 12, gap_s: float = 10.0, first_s: float = 30.0) -> dict[str, float]:
