@@ -13,12 +13,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from avatar.player import resample
 from avatar.types import FaceParams, VideoFrame
 from voice.types import Speech
+
+if TYPE_CHECKING:
+    from avatar.drive import Takeover
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ class Program:
         self.frame_index = 0
         self.last_frame: np.ndarray | None = None
         self.slate = False  # the holding slate is up (the overlay draws it)
+        self.takeover: Takeover | None = None  # set: a real person drives the face and voice; the queue waits
 
     # -- control (any thread) -------------------------------------------------------------
     def enqueue(self, speech: Speech, *, tag: str = "", on_event: Callable[[str, float], None] | None = None) -> None:
@@ -140,6 +145,9 @@ class Program:
     def _slice(self) -> tuple[np.ndarray, FaceParams | None, Queued | None]:
         i = self.frame_index
         n = int(round((i + 1) * self.rate / self.fps)) - int(round(i * self.rate / self.fps))
+        takeover = self.takeover
+        if takeover is not None:  # the operator's voice and face; the line on air and the queue are held
+            return takeover.audio(n), takeover.params(self.now_s), None
         with self._lock:
             if self._cut.is_set():
                 self._cut.clear()

@@ -1,0 +1,126 @@
+"""Per-operator calibration: raw measurements → FaceParams ranges, learnt from the operator's own face as it moves.
+
+Faces differ (eye shape, lip thickness, glasses): every feature is read against this operator's own
+baseline — the open eye's usual lid gap, the closed mouth's gap, the resting lip width — which the
+calibration keeps up to date while tracking, so nobody has to pose before a takeover.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from avatar.drive.measure import FaceMeasure
+
+MIN_JAW_SPAN = 0.35  # an inner-lip gap this far (in inter-ocular distances) above closed reads as wide open
+JAW_PEAK_RELEASE = 0.9995  # per frame: a wide-open record fades over about a minute
+CLOSED_CREEP = 0.0004  # per frame: the closed-mouth gap drifts up until the operator closes again
+EYE_OPEN = 0.88  # lid gap as a share of this operator's open eye: above it the eye counts as open
+# what "shut" reads as differs by face: FaceMesh sees a lid closed behind glasses at ~0.6-0.7 of the open gap,
+# a bare eye at ~0.25; the calibration learns it from the operator's own blinks, within these bounds
+EYE_SHUT_RANGE = (0.2, 0.7)
+EYE_LINK = 0.6  # closures closer than this are one blink of both eyes; further apart, a wink
+SHUT_CREEP = 0.0005  # per frame: the learnt shut share relaxes back towards the upper bound
+EYE_HISTORY = 150  # frames (about 5 s) whose median is the open-eye gap
+SPREAD_RANGE, PUCKER_RANGE = 0.22, 0.18  # lip width change (share of the resting width) for full spread/pucker
+IRIS_RANGE = 0.20  # iris offset (share of the eye's half width) the rig shows as full gaze (eyes.py: 0.20)
+PITCH_PER_DROP = 175.0  # degrees per unit of nose drop (an adult face: ~0.0057 per degree)
+HEAD_GAIN = 0.5  # the avatar turns half as far as the operator: the rig looks right within ±8°
+HEAD_LIMIT = 8.0
+SLOW = 0.005  # per frame, for the neutral iris and head pitch (a time constant of about 8 s)
+
+
+@dataclass
+class Baselines:
+    """What this operator's face looks like at rest (None until the first face is seen)."""
+
+    closed_gap: float | None = None
+    wide_gap: float | None = None
+    lip_width: float | None = None
+    iris: tuple[float, float] | None = None
+    nose_drop: float | None = None
+
+
+class Calibration:
+    """Turns FaceMeasures into FaceParams values (unsmoothed), updating the operator's baselines as it goes."""
+
+    def __init__(self) -> None:
+        self.base = Baselines()
+        self._eyes: tuple[deque[float], deque[float]] = (deque(maxlen=EYE_HISTORY), deque(maxlen=EYE_HISTORY))
+        self._shut = [EYE_SHUT_RANGE[1], EYE_SHUT_RANGE[1]]  # the share each eye reads when shut
+
+    def reset(self) -> None:
+        """Forget the operator (a new person takes over)."""
+        self.__init__()  # type: ignore[misc]
+
+    def recenter(self, m: FaceMeasure) -> None:
+        """Take this face as the neutral gaze and head pitch (the operator looking at the camera)."""
+        self.base.iris = (m.iris_x, m.iris_y)
+        self.base.nose_drop = m.nose_drop
+
+    def jaw(self, gap: float) -> float:
+        """0 with the lips at this operator's closed gap, 1 at their wide-open gap (at least MIN_JAW_SPAN more)."""
+        b = self.base
+        b.closed_gap = gap if b.closed_gap is None else min(b.closed_gap + CLOSED_CREEP, gap)
+        floor = b.closed_gap + MIN_JAW_SPAN
+        b.wide_gap = max(floor, gap, (b.wide_gap or floor) * JAW_PEAK_RELEASE)
+        return float(np.clip((gap - b.closed_gap) / (b.wide_gap - b.closed_gap), 0.0, 1.0))
+
+    def lips(self, width: float, jaw: float) -> tuple[float, float]:
+        """(spread, pucker) from the lip width against its resting value (learnt while the mouth is shut)."""
+        b = self.base
+        if b.lip_width is None:
+            b.lip_width = width
+        elif jaw < 0.15:
+            b.lip_width += 0.02 * (width - b.lip_width)
+        change = width / max(b.lip_width, 1e-6) - 1.0
+        spread = float(np.clip(change / SPREAD_RANGE, 0.0, 1.0))
+        # an opening jaw narrows the lips by itself: only narrowing beyond that is a pucker
+        pucker = float(np.clip((-change - 0.25 * jaw) / PUCKER_RANGE, 0.0, 1.0))
+        return spread, pucker
+
+    def blinks(self, right_gap: float, left_gap: float) -> tuple[float, float]:
+        """(right, left) lid closure; two eyes closing together close as one (a wink, one eye alone, stays).
+
+        FaceMesh often reads one eye's lid short (glasses, a turned head): eyes that move together within
+        EYE_LINK of each other both take the stronger closure.
+        """
+        r, l_ = self.blink(right_gap, 0), self.blink(left_gap, 1)
+        if abs(r - l_) < EYE_LINK:
+            r = l_ = max(r, l_)
+        return r, l_
+
+    def blink(self, gap: float, side: int) -> float:
+        """Lid closure 0..1 of one eye (0 = right, 1 = left): its gap against the median of its recent openings."""
+        hist = self._eyes[side]
+        hist.append(gap)
+        open_gap = float(np.median(hist)) if len(hist) >= 5 else max(hist)
+        share = gap / max(open_gap, 1e-6)
+        lo, hi = EYE_SHUT_RANGE
+        shut = float(np.clip(min(self._shut[side] + SHUT_CREEP, share), lo, hi))
+        self._shut[side] = shut
+        return float(np.clip((EYE_OPEN - share) / (EYE_OPEN - shut), 0.0, 1.0))
+
+    def gaze(self, x: float, y: float) -> tuple[float, float]:
+        """(gaze_x, gaze_y) of the rig: the iris offset from this operator's neutral, scaled to the rig's range."""
+        b = self.base
+        if b.iris is None:
+            b.iris = (x, y)
+        else:
+            b.iris = (b.iris[0] + SLOW * (x - b.iris[0]), b.iris[1] + SLOW * (y - b.iris[1]))
+        gx = (x - b.iris[0]) / IRIS_RANGE
+        gy = 0.5 * (y - b.iris[1]) / IRIS_RANGE  # the vertical reading is noisier (lids cover the iris)
+        return float(np.clip(gx, -1.0, 1.0)), float(np.clip(gy, -1.0, 1.0))
+
+    def head(self, m: FaceMeasure) -> tuple[float, float, float]:
+        """(yaw, pitch, roll) in the rig's degrees: scaled by HEAD_GAIN and clamped to ±HEAD_LIMIT."""
+        b = self.base
+        b.nose_drop = m.nose_drop if b.nose_drop is None else b.nose_drop + SLOW * (m.nose_drop - b.nose_drop)
+        pitch = (m.nose_drop - b.nose_drop) * PITCH_PER_DROP
+
+        def rig(deg: float) -> float:
+            return float(np.clip(deg * HEAD_GAIN, -HEAD_LIMIT, HEAD_LIMIT))
+
+        return rig(m.yaw_deg), rig(pitch), rig(m.roll_deg)

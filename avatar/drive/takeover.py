@@ -1,0 +1,227 @@
+"""Takeover: a real person drives the host live — their camera moves the face, their microphone is the voice.
+
+The console's WebSocket handler pushes camera frames and microphone chunks from its own thread; the
+programme clock asks, once per frame, for the face (`params`) and the next slice of sound (`audio`).
+Nothing here blocks the clock: the newest camera frame wins (older ones are dropped while the tracker
+is busy), and the voice runs through a small jitter buffer that plays silence when it runs dry.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from avatar.animate import Animator
+from avatar.drive.face import FaceTracker
+from avatar.drive.mic import MicDriver
+from avatar.types import FaceParams
+
+log = logging.getLogger(__name__)
+
+PREFILL_S = 0.06  # voice held back before playing (and again after running dry): covers network jitter
+MAX_BUFFER_S = 0.25  # more than this queued (the mic's clock runs fast) and the oldest audio is dropped
+FACE_TIMEOUT_S = 0.5  # a tracked face older than this is stale: the mouth follows the voice instead
+VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator's voice
+
+
+@dataclass
+class TakeoverStats:
+    """What happened so far: frames in/tracked/dropped, audio underruns and drops, and the first driven frame."""
+
+    video_in: int = 0
+    video_tracked: int = 0  # frames where a face was found
+    video_no_face: int = 0
+    video_dropped: int = 0  # replaced by a newer frame before the tracker got to them
+    video_bad: int = 0  # could not be decoded
+    track_s: float = 0.0  # time spent tracking
+    audio_in_s: float = 0.0
+    audio_dropped_s: float = 0.0
+    underruns: int = 0  # times the voice buffer ran dry while playing
+    first_frame_s: float | None = None  # from the takeover's start to the first frame the operator drove
+    source: str = "idle"  # what drove the last frame: "face", "voice" or "idle"
+
+    @property
+    def track_ms_per_frame(self) -> float:
+        n = self.video_tracked + self.video_no_face
+        return 1000.0 * self.track_s / n if n else 0.0
+
+
+class Takeover:
+    """One operator's live session: push camera frames and mic audio in, take FaceParams and audio out per frame.
+
+    `threaded=False` tracks each frame inside push_video (deterministic, for tests and offline use).
+    All methods are safe to call from any thread.
+    """
+
+    def __init__(self, *, sample_rate: int = 22050, fps: float = 25.0, seed: int = 0, mirror: bool = False,
+                 threaded: bool = True, tracker: FaceTracker | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self.rate, self.fps = int(sample_rate), float(fps)
+        self.clock = clock
+        self.started_at = clock()
+        self.stats = TakeoverStats()
+        self.tracker = tracker or FaceTracker(mirror=mirror)
+        self.mic = MicDriver(sample_rate=self.rate, fps=self.fps)
+        self._idle = Animator(fps=self.fps, seed=seed)  # blinks, sway, gaze and breath
+        self._lock = threading.Lock()
+        self._face: tuple[FaceParams, float] | None = None  # (params, clock time it was tracked)
+        self._buf: deque[np.ndarray] = deque()
+        self._buffered = 0
+        self._primed = False
+        self._pending: tuple[np.ndarray | bytes, float] | None = None
+        self._wake = threading.Condition(self._lock)
+        self._closed = False
+        self._worker: threading.Thread | None = None
+        if threaded:
+            self._worker = threading.Thread(target=self._work, name="takeover-track", daemon=True)
+            self._worker.start()
+
+    # -- in (the console's thread) -------------------------------------------------------------
+    def push_video(self, image: np.ndarray | bytes, ts: float | None = None) -> None:
+        """One camera frame: an RGB array (H, W, 3) or JPEG/PNG bytes, taken at `ts` (seconds, increasing)."""
+        if not isinstance(image, bytes | bytearray | memoryview | np.ndarray):
+            raise TypeError(f"a camera frame is an RGB array or encoded image bytes, not {type(image).__name__}")
+        item = (bytes(image) if not isinstance(image, np.ndarray) else image, self.clock() if ts is None else ts)
+        with self._lock:
+            self.stats.video_in += 1
+            if self._worker is not None:
+                if self._pending is not None:
+                    self.stats.video_dropped += 1
+                self._pending = item
+                self._wake.notify()
+                return
+        self._track(*item)
+
+    def push_audio(self, pcm: np.ndarray | bytes, sample_rate: int, ts: float | None = None) -> None:
+        """A chunk of the operator's microphone: mono int16 samples (an array or little-endian bytes)."""
+        a = np.frombuffer(pcm, dtype="<i2").astype(np.int16) if isinstance(pcm, bytes | bytearray | memoryview) else pcm
+        out = self.mic.resample(a, int(sample_rate))
+        limit = int(MAX_BUFFER_S * self.rate)
+        with self._lock:
+            self.stats.audio_in_s += len(a) / sample_rate
+            self._buf.append(out)
+            self._buffered += len(out)
+            while self._buffered > limit and self._buf:  # keep the latency bounded: drop the oldest
+                extra = self._buffered - limit
+                head = self._buf[0]
+                cut = min(extra, len(head))
+                self._buf[0] = head[cut:]
+                if not len(self._buf[0]):
+                    self._buf.popleft()
+                self._buffered -= cut
+                self.stats.audio_dropped_s += cut / self.rate
+
+    # -- out (the programme's thread) -------------------------------------------------------------
+    def audio(self, n: int) -> np.ndarray:
+        """The next n samples of the operator's voice at the programme rate; silence while the buffer fills."""
+        out = np.zeros(n, np.int16)
+        with self._lock:
+            if not self._primed and self._buffered >= int(PREFILL_S * self.rate):
+                self._primed = True
+            got = 0
+            while self._primed and got < n and self._buf:
+                head = self._buf[0]
+                take = min(n - got, len(head))
+                out[got : got + take] = head[:take]
+                got += take
+                if take == len(head):
+                    self._buf.popleft()
+                else:
+                    self._buf[0] = head[take:]
+            self._buffered -= got
+            if self._primed and got < n:
+                self._primed = False
+                self.stats.underruns += 1
+        self.mic.feed(out)
+        return out
+
+    def params(self, pts: float) -> FaceParams:
+        """The face for the frame at programme time `pts`: the operator's tracked face, breathing with idle life.
+
+        With no fresh face, the mouth follows the voice just taken by `audio` and the idle motion moves
+        the head, eyes and lids.
+        """
+        now = self.clock()
+        with self._lock:
+            face = self._face
+        idle = self._idle.params_at(pts)
+        if face is not None and now - face[1] <= FACE_TIMEOUT_S:
+            params, source = replace(face[0], breath=idle.breath), "face"
+        else:
+            jaw, spread = self.mic.mouth()
+            params = replace(idle, jaw_open=jaw, lip_spread=spread, head_pitch=idle.head_pitch - 0.5 * jaw)
+            source = "voice" if self.mic.level > VOICE_ON else "idle"
+        self.stats.source = source
+        if source != "idle" and self.stats.first_frame_s is None:
+            self.stats.first_frame_s = now - self.started_at
+        return params
+
+    @property
+    def buffered_s(self) -> float:
+        """Seconds of the operator's voice waiting to be played."""
+        with self._lock:
+            return self._buffered / self.rate
+
+    # -- tracking ----------------------------------------------------------------------------------
+    def _track(self, image: np.ndarray | bytes, ts: float) -> None:
+        rgb = _decode(image) if isinstance(image, bytes) else image
+        if rgb is None:
+            with self._lock:
+                self.stats.video_bad += 1
+            return
+        t0 = time.perf_counter()
+        params = self.tracker.track(rgb, ts)
+        took = time.perf_counter() - t0
+        with self._lock:
+            self.stats.track_s += took
+            if params is None:
+                self.stats.video_no_face += 1
+                self._face = None
+            else:
+                self.stats.video_tracked += 1
+                self._face = (params, self.clock())
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                while self._pending is None and not self._closed:
+                    self._wake.wait()
+                if self._closed:
+                    return
+                item, self._pending = self._pending, None
+            try:
+                self._track(*item)  # type: ignore[misc]
+            except Exception as e:  # one bad frame must not end the takeover
+                log.error("tracking a camera frame failed: %s", e)
+                with self._lock:
+                    self.stats.video_bad += 1
+
+    def close(self) -> None:
+        """Stop the tracking thread and release MediaPipe; safe to call twice."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._wake.notify_all()
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+        self.tracker.close()
+
+    def __enter__(self) -> Takeover:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _decode(data: bytes) -> np.ndarray | None:
+    """RGB pixels of a JPEG or PNG, or None if the bytes are not a picture."""
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

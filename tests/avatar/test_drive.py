@@ -1,0 +1,252 @@
+"""Takeover: the operator's camera and microphone drive the host (real MediaPipe, real renderer, real programme).
+
+The "operator" is the project's own renderer on the default portrait, recorded to a Y4M clip with a known
+jaw pattern, blinks and head turns (avatar.drive.fakecam); a second portrait checks another face.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import wave
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+import assets
+from avatar.animate import Animator
+from avatar.drive import FaceTracker, MicDriver, StreamResampler, Takeover
+from avatar.drive.fakecam import AUDIO_RATE, FakeCam, jaw_pattern, make_fakecam, voice
+from avatar.lipsync import ApertureSink
+from avatar.player import resample
+from avatar.render import Renderer
+from avatar.rig import build_rig
+from avatar.sinks import VideoSink
+from avatar.types import FaceParams
+from show.program import Program
+from tests.avatar.portraits import hopper, save
+from voice.types import Speech
+
+FPS = 25
+RATE = 22050
+SECONDS = 4.0
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    ok = ~(np.isnan(a) | np.isnan(b))
+    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+
+
+def _read_y4m(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def cam(tmp_path_factory: pytest.TempPathFactory) -> FakeCam:
+    return make_fakecam(tmp_path_factory.mktemp("fakecam"), seconds=SECONDS, fps=FPS, size=(640, 480))
+
+
+@pytest.fixture(scope="module")
+def frames(cam: FakeCam) -> list[np.ndarray]:
+    return _read_y4m(cam.y4m)
+
+
+@pytest.fixture(scope="module")
+def tracked(frames: list[np.ndarray]) -> list[FaceParams | None]:
+    with FaceTracker() as tracker:
+        return [tracker.track(f, i / FPS) for i, f in enumerate(frames)]
+
+
+def test_fakecam_files_are_what_chromium_reads(cam: FakeCam, frames: list[np.ndarray]) -> None:
+    """Y4M 4:2:0 with the frame count and size promised; the WAV's loudness follows the same jaw pattern."""
+    assert cam.y4m.read_bytes()[:64].split(b"\n")[0] == b"YUV4MPEG2 W640 H480 F25:1 Ip A1:1 C420jpeg"
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-of", "json", str(cam.y4m)],
+        check=True, capture_output=True, text=True).stdout)["streams"][0]  # fmt: skip
+    assert (probe["width"], probe["height"], probe["pix_fmt"]) == (640, 480, "yuv420p")
+    assert int(probe["nb_read_frames"]) == cam.frames == SECONDS * FPS == len(frames)
+    assert frames[0].shape == (480, 640, 3)
+    with wave.open(str(cam.wav)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, AUDIO_RATE)
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    assert len(pcm) == SECONDS * AUDIO_RATE
+    rms = np.sqrt((pcm.astype(np.float64).reshape(cam.frames, -1) ** 2).mean(axis=1))
+    assert _corr(rms, jaw_pattern((np.arange(cam.frames) + 0.5) / FPS)) > 0.95  # each frame's middle
+    assert json.loads(cam.pattern.read_text())["jaw_open"][:10] == np.round(cam.jaw[:10], 4).tolist()
+
+
+def test_tracker_recovers_the_jaw_pattern(cam: FakeCam, tracked: list[FaceParams | None]) -> None:
+    assert all(p is not None for p in tracked), "the face was lost in the operator clip"
+    jaw = np.array([p.jaw_open for p in tracked])  # type: ignore[union-attr]
+    c0 = _corr(jaw, cam.jaw)
+    assert c0 >= 0.8, c0
+    # the smoothing adds no lag: the best match is at no shift, not a frame later
+    assert c0 >= _corr(jaw[1:], cam.jaw[:-1]), "the tracked mouth trails the picture"
+    closed = cam.jaw < 0.02
+    assert jaw[closed].mean() < 0.12 and jaw[cam.jaw > 0.6].mean() > 0.35
+
+
+def test_tracker_sees_the_blinks(cam: FakeCam, tracked: list[FaceParams | None]) -> None:
+    left = np.array([p.blink_left for p in tracked])  # type: ignore[union-attr]
+    right = np.array([p.blink_right for p in tracked])  # type: ignore[union-attr]
+    shut = cam.blink >= 0.99
+    far = np.convolve(cam.blink > 0, np.ones(7), "same") == 0  # no blink within 3 frames
+    assert shut.sum() >= 2 and far.sum() > 50
+    for lid in (left, right):
+        assert lid[shut].min() > 0.5, lid[shut]
+        assert np.percentile(lid[far], 95) < 0.25
+
+
+def test_tracker_follows_the_head_turn(cam: FakeCam, tracked: list[FaceParams | None]) -> None:
+    """Positive yaw turns the face towards the picture's right, in the clip and in what is tracked."""
+    yaw = np.array([p.head_yaw for p in tracked])  # type: ignore[union-attr]
+    assert _corr(yaw, cam.yaw) > 0.8
+    assert yaw[cam.yaw > 4].mean() > 1.0 and yaw[cam.yaw < -4].mean() < -1.0
+    assert np.abs(yaw).max() <= 8.0
+
+
+def test_another_face_and_no_face(tmp_path: Path) -> None:
+    """A different operator (glasses, cap) calibrates to their own eyes and mouth; no face gives None."""
+    renderer = Renderer(build_rig(save(hopper(), tmp_path / "hopper.png"), size=(640, 480)))
+    with FaceTracker() as tracker:
+        seq = [FaceParams()] * 8 + [FaceParams(jaw_open=0.9)] * 3 + [FaceParams()] * 3 + \
+              [FaceParams(blink_left=1.0, blink_right=1.0)] * 2 + [FaceParams()] * 4 + \
+              [FaceParams(blink_right=1.0)] * 2 + [FaceParams()] * 2  # fmt: skip
+        out = [tracker.track(renderer.render(p), i / FPS) for i, p in enumerate(seq)]
+        assert all(p is not None for p in out)
+        jaw = [p.jaw_open for p in out]  # type: ignore[union-attr]
+        assert max(jaw[:8]) < 0.1 and min(jaw[9:11]) > 0.4, jaw
+        for lid in ([p.blink_left for p in out], [p.blink_right for p in out]):  # type: ignore[union-attr]
+            assert max(lid[14:16]) > 0.5 and max(lid[:14]) < 0.2, lid
+        wink_right, wink_left = [p.blink_right for p in out[20:22]], [p.blink_left for p in out[20:22]]  # type: ignore[union-attr]
+        assert max(wink_right) > 0.5 and max(wink_left) < 0.2, (wink_right, wink_left)  # a wink stays a wink
+        blank = np.full((480, 640, 3), 128, np.uint8)
+        assert tracker.track(blank, 1.0) is None
+        from skimage import data
+
+        assert tracker.track(np.ascontiguousarray(data.rocket()), 1.04) is None
+
+
+def test_mic_driver_follows_the_loudness() -> None:
+    pcm = voice(SECONDS, AUDIO_RATE)
+    mic = MicDriver(sample_rate=RATE, fps=FPS)
+    levels = mic.levels(pcm, AUDIO_RATE)
+    expect = jaw_pattern((np.arange(len(levels)) + 0.5) / FPS)
+    assert len(levels) == SECONDS * FPS
+    assert _corr(levels, expect) > 0.8
+    assert levels[expect == 0].mean() < 0.1
+    quiet = MicDriver(sample_rate=RATE, fps=FPS).levels((np.random.default_rng(1).normal(0, 30, 48000)).astype(np.int16), 48000)
+    assert quiet.max() < 0.05, "room noise alone moved the mouth"
+
+
+def test_stream_resampler_joins_chunks_without_clicks() -> None:
+    t = np.arange(48000) / 48000
+    tone = (8000 * np.sin(2 * np.pi * 440 * t)).astype(np.int16)
+    rs = StreamResampler(RATE)
+    out = np.concatenate([rs(tone[i : i + 480], 48000) for i in range(0, len(tone), 480)])
+    whole = resample(tone, 48000, RATE)
+    assert abs(len(out) - RATE) < 300
+    n = min(len(out), len(whole)) - 400
+    lag = int(np.argmax([np.dot(out[200 : 200 + n].astype(float), whole[200 + k : 200 + k + n]) for k in range(0, 100)]))
+    err = out[200 : 200 + n].astype(float) - whole[200 + lag : 200 + lag + n]
+    assert np.abs(err).max() < 400, "chunk joins distort the voice"
+
+
+class AudioRecorder(VideoSink):
+    """Keeps the programme's audio, whole."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+
+    def open(self, width: int, height: int, fps: float, sample_rate: int) -> None:
+        pass
+
+    def write_audio(self, pcm: np.ndarray, pts_s: float) -> None:
+        self.parts.append(pcm.copy())
+
+    def close(self) -> None:
+        pass
+
+
+def test_takeover_drives_a_real_programme(frames: list[np.ndarray], cam: FakeCam) -> None:
+    """Operator frames and voice go through Takeover into Program: its frames' mouth follows the operator,
+    its audio is the operator's voice, the queued line is held, and without a face the voice moves the mouth."""
+    host = Renderer(build_rig(assets.default_portrait(), size=(360, 640)))
+    sink, rec = ApertureSink(), AudioRecorder()
+    program = Program(render=host.render, animator=Animator(fps=FPS), sinks=[sink, rec], fps=FPS,
+                      sample_rate=RATE, realtime=False)  # fmt: skip
+    for s in program.sinks:
+        s.open(360, 640, FPS, RATE)  # type: ignore[attr-defined]
+    line = Speech(pcm=(3000 * np.sin(np.arange(RATE) / 8)).astype(np.int16), sample_rate=RATE, text="held")
+    program.enqueue(line)
+    program.run_for(0.2)  # the line starts ...
+    held = program.queued_s
+    takeover = Takeover(sample_rate=RATE, fps=FPS, threaded=False)
+    program.takeover = takeover  # ... and is held while the operator drives
+    mic = voice(SECONDS, AUDIO_RATE)
+    step = AUDIO_RATE // FPS
+    start = program.frame_index
+    for i, f in enumerate(frames):
+        takeover.push_video(f, i / FPS)
+        takeover.push_audio(mic[i * step : (i + 1) * step].tobytes(), AUDIO_RATE, i / FPS)
+        program.run_for(1 / FPS)
+    assert program.queued_s == pytest.approx(held)
+    assert takeover.stats.video_tracked == len(frames) and takeover.stats.first_frame_s is not None
+    ap = sink.series(start / FPS, program.frame_index / FPS)
+    assert _corr(ap, cam.jaw) >= 0.8, _corr(ap, cam.jaw)
+    out = np.concatenate(rec.parts[start:])
+    sent = resample(mic, AUDIO_RATE, RATE)
+    k = int(np.argmax([np.dot(out[d : d + RATE].astype(float), sent[: RATE]) for d in range(0, 4000, 20)])) * 20
+    assert 0.03 * RATE <= k <= 0.12 * RATE, f"voice delayed {k / RATE * 1000:.0f} ms"  # the jitter buffer
+    assert _corr(out[k : k + 2 * RATE].astype(float), sent[: 2 * RATE].astype(float)) > 0.95
+    assert takeover.stats.underruns == 0
+    # the camera loses the face: the operator's voice moves the mouth
+    blank = np.full((480, 640, 3), 90, np.uint8)
+    start2 = program.frame_index
+    for i in range(len(frames)):
+        takeover.push_video(blank, SECONDS + i / FPS)
+        takeover.push_audio(mic[i * step : (i + 1) * step], AUDIO_RATE)
+        program.run_for(1 / FPS)
+    ap2 = sink.series(start2 / FPS, program.frame_index / FPS)
+    assert takeover.stats.video_no_face == len(frames)
+    # the mouth moves with the sound the programme plays in the same frame: in sync, whatever the buffer's delay
+    heard = np.array([np.sqrt(np.mean(part.astype(float) ** 2)) for part in rec.parts[start2:]])
+    sync = {d: _corr(ap2[max(d, 0) : len(ap2) + min(d, 0)], heard[max(-d, 0) : len(heard) - max(d, 0)]) for d in (-2, -1, 0, 1, 2)}
+    assert sync[0] > 0.75 and sync[0] == max(sync.values()), sync
+    program.takeover = None
+    takeover.close()
+    program.run_for(1.2)
+    assert program.queued_s == 0 and not program.speaking, "the held line did not resume and finish"
+
+
+def test_threaded_takeover_takes_jpeg_and_never_blocks(frames: list[np.ndarray]) -> None:
+    """The console's path: JPEG bytes in from another thread; params/audio answer at once; first frame ≤ 500 ms."""
+    with Takeover(sample_rate=RATE, fps=FPS) as tk:
+        t0 = time.monotonic()
+        assert tk.params(0.0) == tk.params(0.0) and tk.stats.source == "idle"
+        assert not tk.audio(882).any(), "silence before any voice"
+        jpegs = [cv2.imencode(".jpg", cv2.cvtColor(f, cv2.COLOR_RGB2BGR))[1].tobytes() for f in frames[:20]]
+        for i, j in enumerate(jpegs):
+            tk.push_video(j, i / FPS)
+            time.sleep(0.01)
+        deadline = time.monotonic() + 5
+        while tk.stats.source != "face" and time.monotonic() < deadline:
+            tk.params(time.monotonic() - t0)
+            time.sleep(0.005)
+        assert tk.stats.source == "face"
+        assert tk.stats.first_frame_s is not None and tk.stats.first_frame_s <= 0.5, tk.stats
+        t1 = time.perf_counter()
+        for _ in range(50):
+            tk.params(1.0)
+            tk.audio(882)
+        assert (time.perf_counter() - t1) / 50 < 0.002
+        tk.push_video(b"not a picture", 2.0)
+        time.sleep(0.1)
+        assert tk.stats.video_bad == 1
+        assert tk.stats.video_in == 21 and tk.stats.video_tracked + tk.stats.video_dropped + 1 <= 21
