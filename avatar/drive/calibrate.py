@@ -26,10 +26,10 @@ SHUT_CREEP = 0.0005  # per frame: the learnt shut share relaxes back towards the
 EYE_HISTORY = 150  # frames (about 5 s) whose median is the open-eye gap
 SPREAD_RANGE, PUCKER_RANGE = 0.22, 0.18  # lip width change (share of the resting width) for full spread/pucker
 IRIS_RANGE = 0.20  # iris offset (share of the eye's half width) the rig shows as full gaze (eyes.py: 0.20)
-PITCH_PER_DROP = 175.0  # degrees per unit of nose drop (an adult face: ~0.0057 per degree)
 HEAD_GAIN = 0.5  # the avatar turns half as far as the operator: the rig looks right within ±8°
 HEAD_LIMIT = 8.0
-SLOW = 0.005  # per frame, for the neutral iris and head pitch (a time constant of about 8 s)
+SLOW = 0.005  # per frame, for the neutral iris and head pitch (a time constant of about 8 s) ...
+SETTLE = 25  # ... after a plain mean over the first frames (FaceMesh's first detection differs from tracking)
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Baselines:
     wide_gap: float | None = None
     lip_width: float | None = None
     iris: tuple[float, float] | None = None
-    nose_drop: float | None = None
+    pitch: float | None = None  # the face plane's tilt when looking ahead
 
 
 class Calibration:
@@ -49,7 +49,13 @@ class Calibration:
     def __init__(self) -> None:
         self.base = Baselines()
         self._eyes: tuple[deque[float], deque[float]] = (deque(maxlen=EYE_HISTORY), deque(maxlen=EYE_HISTORY))
+        self._samples: dict[str, int] = {}
         self._shut = [EYE_SHUT_RANGE[1], EYE_SHUT_RANGE[1]]  # the share each eye reads when shut
+
+    def _rate(self, name: str) -> float:
+        """How far a neutral moves towards a new sample: a running mean at first, then a slow average."""
+        k = self._samples[name] = self._samples.get(name, 1) + 1
+        return max(SLOW, 1.0 / min(k, SETTLE))
 
     def reset(self) -> None:
         """Forget the operator (a new person takes over)."""
@@ -57,8 +63,9 @@ class Calibration:
 
     def recenter(self, m: FaceMeasure) -> None:
         """Take this face as the neutral gaze and head pitch (the operator looking at the camera)."""
+        self._samples = {"iris": SETTLE, "pitch": SETTLE}
         self.base.iris = (m.iris_x, m.iris_y)
-        self.base.nose_drop = m.nose_drop
+        self.base.pitch = m.pitch_deg
 
     def jaw(self, gap: float) -> float:
         """0 with the lips at this operator's closed gap, 1 at their wide-open gap (at least MIN_JAW_SPAN more)."""
@@ -109,7 +116,8 @@ class Calibration:
         if b.iris is None:
             b.iris = (x, y)
         else:
-            b.iris = (b.iris[0] + SLOW * (x - b.iris[0]), b.iris[1] + SLOW * (y - b.iris[1]))
+            k = self._rate("iris")
+            b.iris = (b.iris[0] + k * (x - b.iris[0]), b.iris[1] + k * (y - b.iris[1]))
         gx = (x - b.iris[0]) / IRIS_RANGE
         gy = 0.5 * (y - b.iris[1]) / IRIS_RANGE  # the vertical reading is noisier (lids cover the iris)
         return float(np.clip(gx, -1.0, 1.0)), float(np.clip(gy, -1.0, 1.0))
@@ -117,8 +125,8 @@ class Calibration:
     def head(self, m: FaceMeasure) -> tuple[float, float, float]:
         """(yaw, pitch, roll) in the rig's degrees: scaled by HEAD_GAIN and clamped to ±HEAD_LIMIT."""
         b = self.base
-        b.nose_drop = m.nose_drop if b.nose_drop is None else b.nose_drop + SLOW * (m.nose_drop - b.nose_drop)
-        pitch = (m.nose_drop - b.nose_drop) * PITCH_PER_DROP
+        b.pitch = m.pitch_deg if b.pitch is None else b.pitch + self._rate("pitch") * (m.pitch_deg - b.pitch)
+        pitch = m.pitch_deg - b.pitch
 
         def rig(deg: float) -> float:
             return float(np.clip(deg * HEAD_GAIN, -HEAD_LIMIT, HEAD_LIMIT))

@@ -15,11 +15,15 @@ import json
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from avatar.types import FaceParams
+
+if TYPE_CHECKING:
+    from avatar.render import Renderer
 
 SYLLABLE_HZ = 4.0  # syllables per second while "talking"
 PHRASE_S, PAUSE_S = 1.6, 0.6  # talk, then a pause, repeated
@@ -129,15 +133,21 @@ class FakeCam:
 
 
 def make_fakecam(out_dir: str | Path, *, seconds: float = 6.0, fps: int = 25, size: tuple[int, int] = (640, 480),
-                 portrait: str | Path | None = None, head: bool = True) -> FakeCam:  # fmt: skip
-    """Render the talking face into out_dir/operator.y4m with out_dir/operator.wav and operator.json."""
-    import assets
-    from avatar.render import Renderer
-    from avatar.rig import build_rig
+                 portrait: str | Path | None = None, head: bool = True,
+                 renderer: Renderer | None = None) -> FakeCam:  # fmt: skip
+    """Render the talking face into out_dir/operator.y4m with out_dir/operator.wav and operator.json.
 
+    A given `renderer` is used as it is (its rig's size wins over `size` and `portrait`).
+    """
+    if renderer is None:
+        import assets
+        from avatar.render import Renderer
+        from avatar.rig import build_rig
+
+        renderer = Renderer(build_rig(portrait or assets.default_portrait(), size=size))
+    size = renderer.rig.size
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    renderer = Renderer(build_rig(portrait or assets.default_portrait(), size=size))
     n = int(round(seconds * fps))
     times = np.arange(n) / fps
     y4m = Y4mWriter(out / "operator.y4m", size[0], size[1], fps)

@@ -1,7 +1,8 @@
 """Raw face measurements from 478 FaceMesh landmarks: mouth, eyelids, irises and head pose, before calibration.
 
 Every length is a ratio (over the inter-ocular distance or the eye's width), so the numbers do not depend
-on how far the operator sits from the camera. Directions are the picture's: positive yaw turns the face
+on how far the operator sits from the camera; the head's yaw and pitch come from the plane of the whole
+3-D mesh, its roll from the line through the eyes. Directions are the picture's: positive yaw turns the face
 towards the picture's right, positive pitch nods it down, positive roll tilts it clockwise, as the rig
 renders them, so the avatar moves the way the operator is seen moving.
 """
@@ -18,8 +19,7 @@ from avatar.rig import landmarks as L
 LIP_GAP = (13, 14)  # inner lip midpoints, upper and lower
 RIGHT_CORNERS, LEFT_CORNERS = (33, 133), (263, 362)  # (outer, inner) corners of each eye
 RIGHT_LIDS, LEFT_LIDS = (159, 145), (386, 374)  # upper and lower lid midpoints
-NOSE_DEPTH = 0.55  # nose tip ahead of the cheek line, as a share of half the face's width (adult average)
-MOUTH_TOP = 0  # the upper lip's outer midpoint: unmoved by the jaw, the reference for the nose's pitch
+DEPTH_SCALE = 1.3  # FaceMesh's depth is flatter than a head (as in avatar.rig.detect.yaw_estimate)
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class FaceMeasure:
     iris_x: float  # iris offset from the eye's middle along the eye line, share of the half width (mean of both)
     iris_y: float  # across the eye line (down positive), same unit
     yaw_deg: float
-    nose_drop: float  # nose tip's place between the eye line (0) and the upper lip (1): rises as the head tips down
+    pitch_deg: float  # the face plane's tilt: not zero for a face looking ahead (foreheads slope), so calibrated
     roll_deg: float
     ocular_px: float  # the inter-ocular distance in pixels (a face size, for a sanity check)
 
@@ -53,8 +53,23 @@ def _eye(p: np.ndarray, corners: tuple[int, int], lids: tuple[int, int], iris: i
     return gap / width, float(r @ e) / (width / 2.0), float(r @ n) / (width / 2.0)
 
 
+def _facing(points: np.ndarray) -> tuple[float, float]:
+    """(yaw, pitch) in degrees of the face plane's normal: the least-spread direction of the 3-D mesh.
+
+    The whole mesh is used: each point's jitter averages out, where any few points (a nose, the cheeks)
+    wobble by a degree or more from frame to frame.
+    """
+    q = points[: L.N_MESH, :3].copy()
+    q[:, 2] *= DEPTH_SCALE
+    q -= q.mean(axis=0)
+    n = np.linalg.svd(q, full_matrices=False)[2][2]
+    if n[2] > 0:  # towards the camera (FaceMesh depth is negative in front)
+        n = -n
+    return math.degrees(math.atan2(n[0], -n[2])), math.degrees(math.atan2(n[1], -n[2]))
+
+
 def measure(points: np.ndarray) -> FaceMeasure:
-    """The measurements of one face from its (478, 2+) landmark array in pixels."""
+    """The measurements of one face from its (478, 3) landmark array (x, y and depth in pixels)."""
     p = np.asarray(points, dtype=np.float64)[:, :2]
     right_c = p[list(RIGHT_CORNERS)].mean(axis=0)
     left_c = p[list(LEFT_CORNERS)].mean(axis=0)
@@ -65,15 +80,8 @@ def measure(points: np.ndarray) -> FaceMeasure:
     width = float(np.linalg.norm(p[L.INNER_CORNERS[1]] - p[L.INNER_CORNERS[0]])) / ocular
     er, rx, ry = _eye(p, RIGHT_CORNERS, RIGHT_LIDS, L.RIGHT_IRIS[0], e, n)
     el, lx, ly = _eye(p, LEFT_CORNERS, LEFT_LIDS, L.LEFT_IRIS[0], e, n)
-    # yaw: the nose tip's offset from the cheeks' midpoint, over half their span, read as a turn
-    cheek_r, cheek_l = p[L.CHEEK_RIGHT], p[L.CHEEK_LEFT]
-    half = max(float((cheek_l - cheek_r) @ e) / 2.0, 1e-6)
-    off = float((p[L.NOSE_TIP] - (cheek_r + cheek_l) / 2.0) @ e) / half
-    yaw = math.degrees(math.atan2(off, NOSE_DEPTH))
-    eyes_mid = (right_c + left_c) / 2.0
-    span = max(float((p[MOUTH_TOP] - eyes_mid) @ n), 1e-6)
-    drop = float((p[L.NOSE_TIP] - eyes_mid) @ n) / span
+    yaw, pitch = _facing(np.asarray(points, dtype=np.float64))
     roll = math.degrees(math.atan2(e[1], e[0]))
     return FaceMeasure(lip_gap=gap, lip_width=width, eye_right=er, eye_left=el, iris_x=(rx + lx) / 2.0,
-                       iris_y=(ry + ly) / 2.0, yaw_deg=yaw, nose_drop=drop, roll_deg=roll,
+                       iris_y=(ry + ly) / 2.0, yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll,
                        ocular_px=ocular)  # fmt: skip

@@ -48,8 +48,14 @@ def _read_y4m(path: Path) -> list[np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def cam(tmp_path_factory: pytest.TempPathFactory) -> FakeCam:
-    return make_fakecam(tmp_path_factory.mktemp("fakecam"), seconds=SECONDS, fps=FPS, size=(640, 480))
+def operator() -> Renderer:
+    """The "operator" in front of a 640x480 webcam: the default portrait, rendered."""
+    return Renderer(build_rig(assets.default_portrait(), size=(640, 480)))
+
+
+@pytest.fixture(scope="module")
+def cam(tmp_path_factory: pytest.TempPathFactory, operator: Renderer) -> FakeCam:
+    return make_fakecam(tmp_path_factory.mktemp("fakecam"), seconds=SECONDS, fps=FPS, renderer=operator)
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +115,32 @@ def test_tracker_follows_the_head_turn(cam: FakeCam, tracked: list[FaceParams | 
     assert _corr(yaw, cam.yaw) > 0.8
     assert yaw[cam.yaw > 4].mean() > 1.0 and yaw[cam.yaw < -4].mean() < -1.0
     assert np.abs(yaw).max() <= 8.0
+
+
+def test_tracker_reads_gaze_pitch_roll_and_lips(operator: Renderer) -> None:
+    """Each other channel moves the way it was rendered (after a second at rest, the operator's neutral)."""
+    poses = {"gaze+": FaceParams(gaze_x=1.0), "gaze-": FaceParams(gaze_x=-1.0), "down": FaceParams(head_pitch=7.0),
+             "up": FaceParams(head_pitch=-7.0), "cw": FaceParams(head_roll=7.0), "ccw": FaceParams(head_roll=-7.0),
+             "spread": FaceParams(lip_spread=1.0), "pucker": FaceParams(pucker=1.0)}  # fmt: skip
+    rest = operator.render(FaceParams())
+    seen: dict[str, FaceParams] = {}
+    with FaceTracker() as tracker:
+        clip = [("rest", rest)] * 26
+        for name, pose in poses.items():
+            clip += [(name, operator.render(pose))] * 4 + [("rest", rest)] * 3
+        for i, (name, frame) in enumerate(clip):
+            p = tracker.track(frame, i / FPS)
+            assert p is not None
+            seen[name] = p  # the last frame of each pose, and of the rest before the first pose
+            if i == 25:
+                seen["neutral"] = p
+    n = seen["neutral"]
+    assert abs(n.gaze_x) < 0.1 and abs(n.head_pitch) < 0.5 and n.lip_spread < 0.1 and n.pucker < 0.05, n
+    assert seen["gaze+"].gaze_x > 0.15 and seen["gaze-"].gaze_x < -0.15
+    assert seen["down"].head_pitch > 1.5 and seen["up"].head_pitch < -1.0
+    assert seen["cw"].head_roll > n.head_roll + 1.5 and seen["ccw"].head_roll < n.head_roll - 1.5
+    assert seen["spread"].lip_spread > 0.5 and seen["spread"].pucker < 0.05
+    assert seen["pucker"].pucker > 0.1 and seen["pucker"].lip_spread < 0.1
 
 
 def test_another_face_and_no_face(tmp_path: Path) -> None:
