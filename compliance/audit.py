@@ -7,6 +7,7 @@ removing lines from the end is caught too. Each entry is flushed and fsynced bef
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +23,10 @@ GENESIS = "0" * 64
 def _digest(prev: str, body: dict[str, Any]) -> str:
     canon = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev + canon).encode("utf-8")).hexdigest()
+
+
+class AuditWriteError(OSError):
+    """An entry could not be written (e.g. the disk is full); the log still ends with a whole entry."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +77,30 @@ class AuditLog:
                     "prev": self._prev}
             entry = {**body, "hash": _digest(self._prev, body)}
             line = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-            self._f.write(line.encode("utf-8"))
-            self._f.flush()
-            os.fsync(self._f.fileno())
+            at = self._f.tell()
+            try:
+                self._f.write(line.encode("utf-8"))
+                self._f.flush()
+                os.fsync(self._f.fileno())
+            except OSError as e:  # disk full: take back whatever part of the line reached the file
+                self._rollback(at)
+                raise AuditWriteError(f"{self.path}: cannot append entry {body['seq']} ({e.strerror or e})") from e
             self._seq, self._prev = body["seq"], entry["hash"]
             tmp = self.head_path.with_suffix(".tmp")
             tmp.write_text(json.dumps({"seq": self._seq, "hash": self._prev}), encoding="utf-8")
             os.replace(tmp, self.head_path)
             return entry
 
+    def _rollback(self, size: int) -> None:
+        """Cut the file back to `size` bytes: the log keeps only whole entries."""
+        with contextlib.suppress(OSError):  # the buffered rest cannot be written either: truncated below
+            self._f.close()
+        with self.path.open("r+b") as f:
+            f.truncate(size)
+        self._f = self.path.open("ab")
+
     def close(self) -> None:
-        with self._lock:
+        with self._lock, contextlib.suppress(OSError):
             self._f.close()
 
 

@@ -37,6 +37,7 @@ class Timing:
     """Seconds from the start of `respond` to the first released sentence and to the end."""
 
     first_sentence_s: float | None = None
+    first_token_s: float | None = None  # the model's first token, when the model phrased
     total_s: float = 0.0
     llm_used: bool = False
 
@@ -138,7 +139,7 @@ class Responder:
         grounded_by = "template"
         if use_llm:
             reply.timing.llm_used = True
-            for sentence in self._phrase(t, sheet, flags):
+            for sentence in self._phrase(t, sheet, flags, reply.timing, start):
                 spoken.append(sentence)
                 if reply.timing.first_sentence_s is None:
                     reply.timing.first_sentence_s = time.perf_counter() - start
@@ -176,7 +177,8 @@ class Responder:
         cat = self.catalog
         return [*cat.promotions, *(f.a for f in cat.faq), *(p.shipping for p in cat.products)]
 
-    def _phrase(self, t: Triaged, sheet: FactSheet, flags: list[str]) -> Iterator[str]:
+    def _phrase(self, t: Triaged, sheet: FactSheet, flags: list[str], timing: Timing | None = None,
+                start: float = 0.0) -> Iterator[str]:
         """Sentences from the model that pass every check; stops at the first that does not."""
         assert self.llm is not None
         comment = redact(t.comment.text)[:200]
@@ -210,6 +212,8 @@ class Responder:
                 log.warning("language model failed (%s); using the catalog reply", item)
                 flags.append("llm_error")
                 return
+            if timing is not None and timing.first_token_s is None and item:
+                timing.first_token_s = time.perf_counter() - start
             sentences = splitter.feed(item) if item is not None else splitter.flush()
             for s in sentences:
                 problems = check_sentence(s, catalog=self.catalog, support=support, lang=t.lang,

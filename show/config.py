@@ -45,7 +45,10 @@ class ConsoleConfig(_Strict):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=0, le=65535)
-    token: str | None = Field(default=None, min_length=12)
+    token: str | None = Field(default=None, min_length=12)  # default: a new one, printed once at the start
+    preview_fps: float = Field(default=12.0, ge=1, le=30)
+    idle_prompt_s: float = Field(default=180.0, gt=0)  # no input this long: "are you there?"
+    idle_answer_s: float = Field(default=30.0, gt=0)  # unanswered this long: heartbeats stop
 
 
 class OperatorConfig(_Strict):
@@ -84,6 +87,18 @@ class ShowConfig(_Strict):
     audit_log: str = "out/audit.jsonl"
     pitch_interval_s: float = Field(default=30.0, gt=0)
     minutes: float | None = Field(default=None, gt=0)
+    # realtime: the programme runs on the wall clock (any output). fast: a recording made as fast as the
+    # machine renders it, on the programme's own clock (a replay into MP4 only: the demo, rehearsals).
+    clock: Literal["realtime", "fast"] = "realtime"
+
+    @model_validator(mode="after")
+    def _fast_is_offline(self) -> ShowConfig:
+        if self.clock == "fast":
+            o = self.outputs
+            if o.window or o.rtmp or o.audio_device or not self.comments.replay:
+                raise ValueError("clock: fast makes a recording from a replay: outputs may only be mp4, and "
+                                 "comments must be a replay file")
+        return self
 
     @property
     def live(self) -> bool:

@@ -19,6 +19,7 @@ import numpy as np
 
 from avatar.player import resample
 from avatar.types import FaceParams, VideoFrame
+from voice.boundaries import next_boundary, word_boundaries
 from voice.types import Speech
 
 if TYPE_CHECKING:
@@ -27,14 +28,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MOUTH_OPEN = 0.15  # jaw_open above which a frame counts as "mouth open" in the latency trace
+FADE_S = 0.012  # a line cut between words fades out over this long, so the cut makes no click
 
 
 @dataclass
 class Queued:
     speech: Speech
     tag: str = ""
-    on_event: Callable[[str, float], None] | None = None  # ("first_audio" | "mouth_open" | "done", pts_s)
+    on_event: Callable[[str, float], None] | None = None
+    # events: "first_audio" | "mouth_open" | "done" | "cut" (operator stop) | "interrupted" (a comment
+    # stopped it between words) | "dropped" (withdrawn from the queue before it started)
     track: list[FaceParams] = field(default_factory=list)
+    kind: str = ""
+    interruptible: bool = False  # a comment may end it at the next word gap (pitches)
+    boundaries: np.ndarray | None = None  # word gaps, sample positions
+    cut_at: int | None = None  # the sample it ends at, once interrupted
     pos: int = 0  # samples played
     frame: int = 0
     mouth_seen: bool = False
@@ -72,29 +80,72 @@ class Program:
         self.last_frame: np.ndarray | None = None
         self.slate = False  # the holding slate is up (the overlay draws it)
         self.takeover: Takeover | None = None  # set: a real person drives the face and voice; the queue waits
+        self.last_audio: np.ndarray = np.zeros(0, np.int16)  # the latest audio slice (the console's level)
+        self.failed: list[tuple[object, Exception]] = []  # sinks that stopped, and why (the show reads it)
 
     # -- control (any thread) -------------------------------------------------------------
-    def enqueue(self, speech: Speech, *, tag: str = "", on_event: Callable[[str, float], None] | None = None) -> None:
+    def enqueue(self, speech: Speech, *, tag: str = "", on_event: Callable[[str, float], None] | None = None,
+                kind: str = "", interruptible: bool = False) -> None:
+        """Queue a line; a non-interruptible line goes ahead of queued interruptible ones (pitches)."""
         pcm = resample(speech.pcm, speech.sample_rate, self.rate)
         s = Speech(pcm=pcm, sample_rate=self.rate, text=speech.text, phonemes=speech.phonemes,
                    visemes=speech.visemes, voice=speech.voice)
         track = self.animator.speech_track(s) if s.visemes else self.animator.envelope_track(pcm, self.rate)  # type: ignore[attr-defined]
+        q = Queued(s, tag, on_event, list(track), kind=kind, interruptible=interruptible,
+                   boundaries=word_boundaries(s) if interruptible else None)
         with self._lock:
-            self._queue.append(Queued(s, tag, on_event, list(track)))
+            if interruptible:
+                self._queue.append(q)
+                return
+            at = next((i for i, x in enumerate(self._queue) if x.interruptible), len(self._queue))
+            self._queue.insert(at, q)
+
+    def barge_in(self) -> float:
+        """Make way for an answer: the line on air, if interruptible, ends at its next word gap, and queued
+        interruptible lines are withdrawn ("dropped"). Returns the seconds until the host is free."""
+        with self._lock:
+            dropped = [q for q in self._queue if q.interruptible]
+            self._queue = deque(q for q in self._queue if not q.interruptible)
+            cur = self._current
+            wait = sum(len(q.speech.pcm) for q in self._queue)
+            if cur is not None:
+                end = len(cur.speech.pcm)
+                if cur.interruptible and cur.boundaries is not None:
+                    end = cur.cut_at if cur.cut_at is not None else next_boundary(cur.boundaries, cur.pos)
+                    cur.cut_at = end
+                wait += max(0, end - cur.pos)
+        for q in dropped:
+            if q.on_event:
+                q.on_event("dropped", self.now_s)
+        return wait / self.rate
 
     def cut(self) -> None:
         """Silence now: the current line and everything queued are dropped at the next frame (≤ 1/fps)."""
         with self._lock:
+            dropped = list(self._queue)
             self._queue.clear()
             self._cut.set()
+        for q in dropped:
+            if q.on_event:
+                q.on_event("dropped", self.now_s)
 
     @property
     def queued_s(self) -> float:
         with self._lock:
             rest = sum(len(q.speech.pcm) for q in self._queue)
             if self._current is not None:
-                rest += len(self._current.speech.pcm) - self._current.pos
+                rest += _end(self._current) - self._current.pos
         return rest / self.rate
+
+    @property
+    def committed_s(self) -> float:
+        """Seconds of audio ahead that no comment may interrupt (answers, disclosures; a cut pitch's rest)."""
+        with self._lock:
+            rest = sum(len(q.speech.pcm) for q in self._queue if not q.interruptible)
+            cur = self._current
+            if cur is not None and (not cur.interruptible or cur.cut_at is not None):
+                rest += _end(cur) - cur.pos
+        return max(0, rest) / self.rate
 
     @property
     def speaking(self) -> bool:
@@ -106,10 +157,14 @@ class Program:
         return self.frame_index / self.fps
 
     def start(self) -> None:
+        """Open the outputs; a realtime programme then runs its clock in a thread, an offline one
+        advances only when `run_for` is called (as fast as rendering allows)."""
+        size = self._size()
         for s in self.sinks:
-            s.open(*self._size(), self.fps, self.rate)  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._run, name="program", daemon=True)
-        self._thread.start()
+            s.open(*size, self.fps, self.rate)  # type: ignore[attr-defined]
+        if self.realtime:
+            self._thread = threading.Thread(target=self._run, name="program", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
@@ -161,19 +216,39 @@ class Program:
             return np.zeros(n, np.int16), None, None
         if cur.pos == 0 and cur.on_event:
             cur.on_event("first_audio", self.now_s)
-        chunk = cur.speech.pcm[cur.pos: cur.pos + n]
+        end = _end(cur)
+        chunk = cur.speech.pcm[cur.pos: min(cur.pos + n, end)]
+        if cur.cut_at is not None and cur.pos + n >= end and len(chunk):
+            chunk = _fade_out(chunk, int(FADE_S * self.rate))
         params = cur.track[min(cur.frame, len(cur.track) - 1)] if cur.track else None
+        if cur.cut_at is not None and cur.pos >= end:
+            params = None  # the line has ended between words: the face goes back to idle
         cur.pos += n
         cur.frame += 1
         if len(chunk) < n:
             chunk = np.concatenate([chunk, np.zeros(n - len(chunk), np.int16)])
-        if cur.pos >= len(cur.speech.pcm):
+        if cur.pos >= end:
             with self._lock:
                 self._current = None
             if cur.on_event:
-                cur.on_event("done", self.now_s + 1.0 / self.fps)
+                cur.on_event("interrupted" if end < len(cur.speech.pcm) else "done", self.now_s + 1.0 / self.fps)
         self.stats.speaking_s += n / self.rate
         return chunk, params, cur
+
+    def _write(self, sink: object, method: str, *args: object) -> None:
+        """Hand one frame or slice to a sink; a sink that fails is taken off the programme and reported,
+        and the other outputs go on."""
+        try:
+            getattr(sink, method)(*args)
+        except Exception as e:
+            log.error("%s failed (%s): output stopped", type(sink).__name__, e)
+            if sink in self.sinks:
+                self.sinks.remove(sink)
+            self.failed.append((sink, e))
+            try:
+                sink.close()  # type: ignore[attr-defined]
+            except Exception as close_error:
+                log.error("closing %s failed: %s", type(sink).__name__, close_error)
 
     def _tick(self, late: bool = False) -> None:
         pts = self.now_s
@@ -194,13 +269,27 @@ class Program:
             if frame is not None:
                 self.last_frame = frame
                 vf = VideoFrame(frame, self.frame_index, pts)
-                for s in self.sinks:
-                    s.write_video(vf)  # type: ignore[attr-defined]
+                for s in list(self.sinks):
+                    self._write(s, "write_video", vf)
                 if cur is not None and not cur.mouth_seen and params.jaw_open > MOUTH_OPEN:
                     cur.mouth_seen = True
                     if cur.on_event:
                         cur.on_event("mouth_open", pts)
-        for s in self.sinks:
-            s.write_audio(audio, pts)  # type: ignore[attr-defined]
+        for s in list(self.sinks):
+            self._write(s, "write_audio", audio, pts)
+        self.last_audio = audio
         self.stats.frames += 1
         self.frame_index += 1
+
+
+def _fade_out(chunk: np.ndarray, n: int) -> np.ndarray:
+    """The chunk with its last n samples faded to silence (a cut between words without a click)."""
+    n = min(n, len(chunk))
+    out = chunk.astype(np.float32)
+    out[len(out) - n:] *= np.linspace(1.0, 0.0, n, dtype=np.float32)
+    return out.astype(np.int16)
+
+
+def _end(q: Queued) -> int:
+    """The sample a queued line ends at: its length, or where it was cut between words."""
+    return len(q.speech.pcm) if q.cut_at is None else min(q.cut_at, len(q.speech.pcm))

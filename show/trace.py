@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-STAGES = ("received", "triaged", "first_sentence", "gated", "first_audio", "mouth_open")
+STAGES = ("received", "triaged", "first_token", "first_sentence", "gated", "synthesised", "first_audio",
+          "mouth_open")
 
 
 @dataclass

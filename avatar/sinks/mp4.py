@@ -36,8 +36,10 @@ class Mp4Sink(VideoSink):
         preset: str = "veryfast",
         crf: int = 20,
         threads: int = 0,
+        origin_s: float = 0.0,
     ) -> None:
         self.path = Path(path)
+        self.origin_s = origin_s  # programme time of the file's first frame (a recording continued later)
         self.metadata = metadata_text(metadata)
         self.preset, self.crf, self.threads = preset, crf, threads
         self._enc: AvEncoder | None = None
@@ -62,6 +64,7 @@ class Mp4Sink(VideoSink):
             threads=self.threads,
             metadata=self.metadata,
             container_options={"movflags": "+use_metadata_tags+faststart"},
+            origin_s=self.origin_s,
         )
         try:
             self._enc.container.start_encoding()  # opens the file now: a bad path fails here, not mid-show
