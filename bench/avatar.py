@@ -4,7 +4,8 @@ Figures (flat, names ending in their unit): render_ms_per_frame (p50) and render
 for a 720×1280 frame with every layer on one core; encode_ms_per_frame (MP4, one encoder thread);
 lipsync_corr / lipsync_lag_ms / lips_closed_pbm_ratio / face_redetected_ratio, each the worst over
 the portraits, and per portrait as <portrait>_lipsync_corr etc.; rtmp_60s_received_s, the seconds of
-video a local nginx-rtmp server recorded from a 60 s real-time push (with the frames dropped on the way).
+video a local nginx-rtmp server recorded from a 60 s real-time push (with the frames dropped on the way);
+the takeover figures of bench.takeover (takeover_first_frame_ms, track_ms_per_frame, ...).
 """
 
 from __future__ import annotations
@@ -194,6 +195,9 @@ def bench_avatar(n: int = 250, *, rtmp_s: float = 60.0) -> dict[str, float]:
             figures["lipsync_lag_ms"] = max((r["lipsync_lag_ms"] for r in rows), key=abs)
             figures["lips_closed_pbm_ratio"] = min(r["lips_closed_pbm_ratio"] for r in rows)
             figures["face_redetected_ratio"] = min(r["face_redetected_ratio"] for r in rows)
+        from bench.takeover import bench_takeover
+
+        figures.update(bench_takeover())  # the operator's camera and microphone driving the programme
         if rtmp_s > 0:
             try:
                 figures.update(bench_rtmp(faces["default"], speech, rtmp_s))

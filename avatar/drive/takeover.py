@@ -44,7 +44,8 @@ class TakeoverStats:
     audio_in_s: float = 0.0
     audio_dropped_s: float = 0.0
     underruns: int = 0  # times the voice buffer ran dry while playing
-    first_frame_s: float | None = None  # from the takeover's start to the first frame the operator drove
+    first_frame_s: float | None = None  # from the takeover's start to the first frame the operator drove (face or voice)
+    first_face_s: float | None = None  # ... to the first frame their face drove
     source: str = "idle"  # what drove the last frame: "face", "voice" or "idle"
 
     @property
@@ -57,7 +58,8 @@ class Takeover:
     """One operator's live session: push camera frames and mic audio in, take FaceParams and audio out per frame.
 
     `threaded=False` tracks each frame inside push_video (deterministic, for tests and offline use).
-    All methods are safe to call from any thread.
+    All methods are safe to call from any thread. A console may create the session when the operator's
+    camera opens (tracking and calibration warm up on the preview) and call `begin()` at the takeover click.
     """
 
     def __init__(self, *, sample_rate: int = 22050, fps: float = 25.0, seed: int = 0, mirror: bool = False,
@@ -77,11 +79,17 @@ class Takeover:
         self._primed = False
         self._pending: tuple[np.ndarray | bytes, float] | None = None
         self._wake = threading.Condition(self._lock)
+        self._in_lock = threading.Lock()
         self._closed = False
         self._worker: threading.Thread | None = None
         if threaded:
             self._worker = threading.Thread(target=self._work, name="takeover-track", daemon=True)
             self._worker.start()
+
+    def begin(self) -> None:
+        """Mark the takeover's start now (the operator's click): the first-frame figures count from here."""
+        self.started_at = self.clock()
+        self.stats.first_frame_s = self.stats.first_face_s = None
 
     # -- in (the console's thread) -------------------------------------------------------------
     def push_video(self, image: np.ndarray | bytes, ts: float | None = None) -> None:
@@ -100,9 +108,13 @@ class Takeover:
         self._track(*item)
 
     def push_audio(self, pcm: np.ndarray | bytes, sample_rate: int, ts: float | None = None) -> None:
-        """A chunk of the operator's microphone: mono int16 samples (an array or little-endian bytes)."""
-        a = np.frombuffer(pcm, dtype="<i2").astype(np.int16) if isinstance(pcm, bytes | bytearray | memoryview) else pcm
-        out = self.mic.resample(a, int(sample_rate))
+        """A chunk of the operator's microphone, mono: int16 samples (an array or little-endian bytes) or floats in -1..1.
+
+        Chunks play in the order they arrive; `ts` is accepted for symmetry with push_video and not needed.
+        """
+        a = _pcm16(pcm)
+        with self._in_lock:  # the resampler's state runs from chunk to chunk
+            out = self.mic.resample(a, int(sample_rate))
         limit = int(MAX_BUFFER_S * self.rate)
         with self._lock:
             self.stats.audio_in_s += len(a) / sample_rate
@@ -161,7 +173,21 @@ class Takeover:
         self.stats.source = source
         if source != "idle" and self.stats.first_frame_s is None:
             self.stats.first_frame_s = now - self.started_at
+        if source == "face" and self.stats.first_face_s is None:
+            self.stats.first_face_s = now - self.started_at
         return params
+
+    @property
+    def face_visible(self) -> bool:
+        """The camera shows the operator's face now (a fresh tracked frame): the console's "tracking" light."""
+        with self._lock:
+            face = self._face
+        return face is not None and self.clock() - face[1] <= FACE_TIMEOUT_S
+
+    @property
+    def voice_level(self) -> float:
+        """Loudness of the operator's voice as it is played (0..1): the console's microphone meter."""
+        return self.mic.level
 
     @property
     def buffered_s(self) -> float:
@@ -219,6 +245,19 @@ class Takeover:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _pcm16(pcm: np.ndarray | bytes) -> np.ndarray:
+    """Mono int16 samples from little-endian bytes, an int16 array, or a float array in -1..1."""
+    if isinstance(pcm, bytes | bytearray | memoryview):
+        return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+    a = np.asarray(pcm)
+    if a.ndim > 1 and a.size != max(a.shape):
+        raise ValueError(f"microphone audio must be mono, got shape {a.shape}")
+    a = a.reshape(-1)
+    if a.dtype.kind == "f":
+        return (np.clip(a, -1.0, 1.0) * 32767.0).astype(np.int16)
+    return a
 
 
 def _decode(data: bytes) -> np.ndarray | None:

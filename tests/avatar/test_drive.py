@@ -27,6 +27,7 @@ from avatar.rig import build_rig
 from avatar.sinks import VideoSink
 from avatar.types import FaceParams
 from show.program import Program
+from tests.avatar.chromium_capture import capture
 from tests.avatar.portraits import hopper, save
 from voice.types import Speech
 
@@ -87,55 +88,16 @@ def test_fakecam_files_are_what_chromium_reads(cam: FakeCam, frames: list[np.nda
     assert json.loads(cam.pattern.read_text())["jaw_open"][:10] == np.round(cam.jaw[:10], 4).tolist()
 
 
-CAPTURE_PAGE = """<html><body><video id=v autoplay muted playsinline></video><canvas id=c width=640 height=480></canvas>
-<script>
-window.result = null;
-(async () => {
-  const s = await navigator.mediaDevices.getUserMedia({video: {width: 640, height: 480}, audio: true});
-  const v = document.getElementById('v'); v.srcObject = s; await v.play();
-  const ctx = new AudioContext(), an = ctx.createAnalyser(); an.fftSize = 1024;
-  ctx.createMediaStreamSource(s).connect(an);
-  const buf = new Float32Array(an.fftSize), g = document.getElementById('c').getContext('2d');
-  const frames = [], levels = [];
-  for (let i = 0; i < 30; i++) {
-    await new Promise(r => setTimeout(r, 40));
-    g.drawImage(v, 0, 0, 640, 480); frames.push(document.getElementById('c').toDataURL('image/jpeg', 0.85));
-    an.getFloatTimeDomainData(buf); levels.push(Math.sqrt(buf.reduce((a, x) => a + x * x, 0) / buf.length));
-  }
-  window.result = {frames, levels, w: v.videoWidth, h: v.videoHeight, labels: s.getTracks().map(t => t.label)};
-})().catch(e => { window.result = {error: String(e)}; });
-</script></body></html>"""
-
-
 def test_chromium_takes_the_files_as_camera_and_microphone(cam: FakeCam) -> None:
     """Headless Chromium opens the clip as its webcam and the WAV as its microphone; the tracker reads the face."""
-    import base64
-
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={cam.y4m}", f"--use-file-for-fake-audio-capture={cam.wav}",
-            "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page()
-            page.route("http://localhost/capture", lambda r: r.fulfill(body=CAPTURE_PAGE, content_type="text/html"))
-            page.goto("http://localhost/capture")  # localhost is a secure context: getUserMedia is allowed
-            page.wait_for_function("window.result !== null", timeout=20000)
-            got = page.evaluate("window.result")
-        finally:
-            browser.close()
-    assert "error" not in got, got
-    assert (got["w"], got["h"]) == (640, 480) and str(cam.y4m) in got["labels"]
-    levels = np.array(got["levels"])
-    assert levels.max() > 0.1 and levels.min() < 0.05, levels  # the voice, with its pauses
+    got = capture(cam.y4m, cam.wav, frames=30)
+    assert (got.width, got.height) == (640, 480) and str(cam.y4m) in got.labels
+    assert got.levels.max() > 0.1 and got.levels.min() < 0.05, got.levels  # the voice, with its pauses
     with FaceTracker() as tracker:
         jaw = []
-        for i, url in enumerate(got["frames"]):
-            jpeg = np.frombuffer(base64.b64decode(url.split(",", 1)[1]), np.uint8)
-            p = tracker.track(cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB), i * 0.04)
+        for i, jpeg in enumerate(got.jpegs):
+            p = tracker.track(cv2.cvtColor(cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR),
+                                           cv2.COLOR_BGR2RGB), i * 0.04)  # fmt: skip
             assert p is not None, f"no face in the camera frame {i}"
             jaw.append(p.jaw_open)
     assert max(jaw) > 0.3 and min(jaw) < 0.05, jaw  # the mouth talks and closes
@@ -325,8 +287,17 @@ def test_threaded_takeover_takes_jpeg_and_never_blocks(frames: list[np.ndarray])
         while tk.stats.source != "face" and time.monotonic() < deadline:
             tk.params(time.monotonic() - t0)
             time.sleep(0.005)
-        assert tk.stats.source == "face"
-        assert tk.stats.first_frame_s is not None and tk.stats.first_frame_s <= 0.5, tk.stats
+        assert tk.stats.source == "face" and tk.face_visible
+        assert tk.stats.first_face_s is not None and tk.stats.first_face_s <= 0.5, tk.stats
+        # a browser's microphone: float32 at 48 kHz in 10 ms chunks (stereo is refused, not mixed up)
+        tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(4800) / 48000)).astype(np.float32)
+        for i in range(0, len(tone), 480):
+            tk.push_audio(tone[i : i + 480], 48000)
+        assert 0.07 <= tk.buffered_s <= 0.1, tk.buffered_s
+        played = np.concatenate([tk.audio(882) for _ in range(2)])
+        assert np.abs(played).max() > 0.25 * 32767 and tk.voice_level > 0.5
+        with pytest.raises(ValueError, match="mono"):
+            tk.push_audio(np.zeros((480, 2), np.float32), 48000)
         t1 = time.perf_counter()
         for _ in range(50):
             tk.params(1.0)
