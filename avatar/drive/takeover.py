@@ -26,7 +26,7 @@ from avatar.types import FaceParams
 log = logging.getLogger(__name__)
 
 PREFILL_S = 0.06  # voice held back before playing (and again after running dry): covers network jitter
-MAX_BUFFER_S = 0.25  # more than this queued (the mic's clock runs fast) and the oldest audio is dropped
+MAX_BUFFER_S = 0.2  # more than this queued (the mic's clock runs fast) and the oldest audio is dropped
 FACE_TIMEOUT_S = 0.5  # a tracked face older than this is stale: the mouth follows the voice instead
 VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator's voice
 
@@ -90,6 +90,8 @@ class Takeover:
         """Mark the takeover's start now (the operator's click): the first-frame figures count from here."""
         self.started_at = self.clock()
         self.stats.first_frame_s = self.stats.first_face_s = None
+        with self._lock:  # voice that piled up before going on air would only add delay
+            self._trim(PREFILL_S)
 
     # -- in (the console's thread) -------------------------------------------------------------
     def push_video(self, image: np.ndarray | bytes, ts: float | None = None) -> None:
@@ -115,20 +117,23 @@ class Takeover:
         a = _pcm16(pcm)
         with self._in_lock:  # the resampler's state runs from chunk to chunk
             out = self.mic.resample(a, int(sample_rate))
-        limit = int(MAX_BUFFER_S * self.rate)
         with self._lock:
             self.stats.audio_in_s += len(a) / sample_rate
             self._buf.append(out)
             self._buffered += len(out)
-            while self._buffered > limit and self._buf:  # keep the latency bounded: drop the oldest
-                extra = self._buffered - limit
-                head = self._buf[0]
-                cut = min(extra, len(head))
-                self._buf[0] = head[cut:]
-                if not len(self._buf[0]):
-                    self._buf.popleft()
-                self._buffered -= cut
-                self.stats.audio_dropped_s += cut / self.rate
+            self._trim(MAX_BUFFER_S)  # keep the latency bounded
+
+    def _trim(self, keep_s: float) -> None:
+        """Drop the oldest buffered voice beyond keep_s seconds (caller holds the lock)."""
+        limit = int(keep_s * self.rate)
+        while self._buffered > limit and self._buf:
+            head = self._buf[0]
+            cut = min(self._buffered - limit, len(head))
+            self._buf[0] = head[cut:]
+            if not len(self._buf[0]):
+                self._buf.popleft()
+            self._buffered -= cut
+            self.stats.audio_dropped_s += cut / self.rate
 
     # -- out (the programme's thread) -------------------------------------------------------------
     def audio(self, n: int) -> np.ndarray:

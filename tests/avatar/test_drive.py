@@ -298,6 +298,11 @@ def test_threaded_takeover_takes_jpeg_and_never_blocks(frames: list[np.ndarray])
         assert np.abs(played).max() > 0.25 * 32767 and tk.voice_level > 0.5
         with pytest.raises(ValueError, match="mono"):
             tk.push_audio(np.zeros((480, 2), np.float32), 48000)
+        for _ in range(50):  # half a second with nobody reading: the buffer stays bounded ...
+            tk.push_audio(tone[:480], 48000)
+        assert tk.buffered_s <= 0.21 and tk.stats.audio_dropped_s > 0.25
+        tk.begin()  # ... and going on air keeps only the prefill, so no backlog delays the voice
+        assert tk.buffered_s <= 0.061 and tk.stats.first_face_s is None
         t1 = time.perf_counter()
         for _ in range(50):
             tk.params(1.0)
