@@ -21,6 +21,7 @@ APT_PACKAGES=(python3 python3-venv python3-dev build-essential cmake git espeak-
 if [[ $MODE == full ]]; then
   APT_PACKAGES+=(nginx libnginx-mod-rtmp)  # a real RTMP server on loopback for the stream tests
   APT_PACKAGES+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim)  # reads the AI label back
+  APT_PACKAGES+=(chromium)  # the operator console's browser tests (Playwright drives this one)
 fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run a live show from SHOW.yaml")
     r.add_argument("show", help="the show's configuration file")
     r.add_argument("--out", default=None, help="folder for the summary and trace (default: next to the audit log)")
+    r.add_argument("--lan", action="store_true", help="serve the operator console on the LAN (0.0.0.0), not only here")
 
     a = sub.add_parser("answer", help="answer a JSONL file of comments, one JSONL line out per comment")
     a.add_argument("--catalog", required=True)
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     av.add_argument("log")
 
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show"])
+    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console"])
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
     _add_model_args(b, catalog=False)

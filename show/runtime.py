@@ -10,6 +10,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from compliance.audit import AuditLog
@@ -46,6 +47,8 @@ class Brain:
         self.sources_done = False
         self._received: dict[str, float] = {}
         self._stop = threading.Event()
+        self.operator_lines: queue.Queue[Utterance] = queue.Queue()  # passed the gate: approved or typed
+        self.operator_jobs: queue.Queue[Callable[[], object]] = queue.Queue()  # run on this thread
 
     # -- input ----------------------------------------------------------------------------------
     def feed(self, source: object) -> threading.Thread:
@@ -78,7 +81,8 @@ class Brain:
             tri = self.engine.triage(item, now=time.time())
             self.audit.append("comment", {"id": item.id, "user": getattr(item, "user", ""),
                                           "text": getattr(item, "text", "")[:500], "flags": tri.flags,
-                                          "intent": tri.intent.value, "skip": tri.skip_reason})
+                                          "intent": tri.intent.value, "skip": tri.skip_reason,
+                                      "lang": tri.lang})
             if tri.skip_reason:
                 self.summary.skipped += 1
                 continue
@@ -167,6 +171,8 @@ class Brain:
         now = time.monotonic()
         self._take_comments(now)
         self._check_presence()
+        if self._operator_turn():
+            return True
         if self.paused:
             self.summary.paused_s += 0.05
             return False
@@ -186,6 +192,31 @@ class Brain:
             self.say(Utterance(kind="pitch", text=sentence, lang=self.lang, sources=tuple(p.sources)))
             return True
         return False
+
+    # -- the operator's console (show.control) ------------------------------------------------------
+    def put_line(self, u: Utterance) -> None:
+        """Queue a line that passed the gate (approved, edited or typed by the operator); spoken next, here."""
+        self.operator_lines.put(u)
+
+    def put_job(self, fn: Callable[[], object]) -> None:
+        """Run `fn` on the brain's thread at its next step (an operator's pause, a product switch)."""
+        self.operator_jobs.put(fn)
+
+    def _operator_turn(self) -> bool:
+        """The operator's part of a step: queued jobs, then one queued line (spoken even while paused)."""
+        while True:
+            try:
+                fn = self.operator_jobs.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                fn()
+            except Exception as e:  # one failed action must not stop the show
+                log.error("operator action failed: %s", e)
+        if self.operator_lines.empty() or self.program.queued_s > 0.3:
+            return False
+        self.speak_passed(self.operator_lines.get_nowait())
+        return True
 
     def stop(self) -> None:
         self._stop.set()

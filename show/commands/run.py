@@ -30,6 +30,8 @@ from dialogue.llm import load_llm
 from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
+from show.operator import start_console, wants_console
+from show.overlays import ProductCardLayer
 from show.program import Program
 from show.runtime import Brain, write_traces
 
@@ -112,9 +114,14 @@ def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
     program = Program(render=renderer.render, animator=animator, sinks=_sinks(cfg, out_dir, label_json),
                       fps=cfg.outputs.fps, sample_rate=22050, realtime=True)
 
+    rundown = Rundown(catalog, interval_s=cfg.pitch_interval_s)
+    card = ProductCardLayer(catalog, rundown)  # the product being pitched (the operator may switch it)
+
     def overlay(frame: np.ndarray, pts: float) -> None:
         if program.slate:
             draw_slate(frame, lang)
+        else:
+            card.draw(frame)
         label(frame)
 
     program.overlay = overlay
@@ -128,20 +135,23 @@ def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
 
         fallback = create(cfg.voice.fallback)
     brain = Brain(engine=engine, gate=gate, audit=audit, program=program, voice=voice, fallback_voice=fallback,
-                  rundown=Rundown(catalog, interval_s=cfg.pitch_interval_s), presence=presence, lang=lang)
+                  rundown=rundown, presence=presence, lang=lang)
     brain.feed(_source(cfg))
     signal.signal(signal.SIGTERM, lambda *_: brain.stop())
     audit.append("show_start", {"platform": cfg.platform, "live": cfg.live, "catalog": cfg.catalog,
                                 "portrait": portrait})
+    console = start_console(cfg, brain) if wants_console(cfg) else None  # prints its address and token once
     program.start()
     started = time.monotonic()
     try:
         summary = brain.run(until_s=cfg.minutes * 60 if cfg.minutes else None,
-                            stop_when_done=cfg.comments.replay is not None)
+                            stop_when_done=cfg.comments.replay is not None and console is None)
     except KeyboardInterrupt:
         summary = brain.summary
     finally:
         program.stop()
+        if console is not None:
+            console.close()
     figures = summary.figures()
     figures["wall_s"] = round(time.monotonic() - started, 2)
     audit.append("show_end", figures)
@@ -168,6 +178,8 @@ def _source(cfg: ShowConfig) -> object:
 
 def run_run(args: argparse.Namespace) -> int:
     cfg = load_show(args.show)
+    if getattr(args, "lan", False):
+        cfg.console.host = "0.0.0.0"
     out_dir = Path(args.out) if args.out else Path(cfg.audit_log).parent
     figures = run_show(cfg, out_dir=out_dir)
     print("run summary: " + ", ".join(f"{k} {v}" for k, v in figures.items()))

@@ -1,0 +1,57 @@
+"""What the console needs from a running show: a small Protocol that `show.control.ShowControl` satisfies."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+from console.messages import Outcome, ShowState
+
+
+class ShowAPI(Protocol):
+    """The operator's levers on a show; every method is safe to call from the console's threads."""
+
+    lang: str
+
+    def snapshot(self) -> ShowState:
+        """The show's state as the console shows it."""
+        ...
+
+    def frame(self) -> tuple[int, float, np.ndarray | None]:
+        """(index, pts_s, RGB image) of the latest programme frame, exactly as viewers see it."""
+        ...
+
+    def level(self) -> float:
+        """The programme's audio level (0..1) over the last slices."""
+        ...
+
+    def frame_shown(self, index: int) -> None:
+        """A console drew frame `index` (feeds the preview-latency figure)."""
+        ...
+
+    def heartbeat(self, operator: str, confirmed: bool = False) -> None: ...
+
+    def away(self, operator: str) -> None: ...
+
+    def approve(self, operator: str, line_id: str) -> Outcome: ...
+
+    def edit(self, operator: str, line_id: str, text: str) -> Outcome: ...
+
+    def reject(self, operator: str, line_id: str, reason: str = "") -> Outcome: ...
+
+    def say(self, operator: str, text: str, lang: str | None = None) -> Outcome: ...
+
+    def pause(self, operator: str) -> Outcome: ...
+
+    def resume(self, operator: str) -> Outcome: ...
+
+    def stop(self, operator: str) -> Outcome: ...
+
+    def set_product(self, operator: str, sku: str) -> Outcome: ...
+
+    def takeover(self, operator: str, on: bool) -> Outcome: ...
+
+    def record(self, kind: str, data: dict[str, Any]) -> None:
+        """Write a console event (sign-in, refusal, connection) to the show's audit log."""
+        ...

@@ -1,0 +1,208 @@
+"""Typed messages of the console's WebSocket, both directions (a `type` field tells them apart).
+
+Text messages are JSON of these models; preview frames are binary messages: `FRAME_HEADER` (magic,
+frame index, programme time in ms, audio level) followed by one JPEG.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+FRAME_HEADER = struct.Struct("<4sIIf")  # b"NSF1", frame index, pts in ms, audio level 0..1
+FRAME_MAGIC = b"NSF1"
+MAX_TEXT = 500  # longest line an operator may type
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- what the show looks like to the console -------------------------------------------------------
+class CommentItem(_Msg):
+    """A viewer comment with what triage made of it."""
+
+    id: str
+    user: str = ""
+    text: str = ""
+    intent: str = ""
+    lang: str = ""
+    flags: list[str] = []
+    skip: str | None = None
+    ts: float = 0.0
+
+
+class HeldLine(_Msg):
+    """A line waiting for the operator's approval, with why it is waiting."""
+
+    id: str
+    kind: str
+    text: str
+    lang: str
+    comment_id: str | None = None
+    comment_text: str = ""
+    reasons: list[str] = []
+
+
+class ProductItem(_Msg):
+    sku: str
+    name: str
+    price: str
+    stock: int
+
+
+class AuditItem(_Msg):
+    """One audit-log entry, shortened for display."""
+
+    seq: int
+    ts: float
+    kind: str
+    detail: str
+
+
+class TraceItem(_Msg):
+    """Latency of one utterance: milliseconds from its first stage to each later one."""
+
+    id: str
+    kind: str
+    text: str
+    ms: dict[str, float]
+
+
+class ShowState(_Msg):
+    """Everything the console shows besides the picture."""
+
+    mode: Literal["live", "paused", "stopped", "ended"]
+    lapsed: bool = False  # the show paused itself: no operator heartbeat
+    presence: Literal["present", "lapsed", "not_required"]
+    on_duty: list[str] = []  # operators whose heartbeat is recent
+    on_air_s: float
+    lang: str
+    approval: str
+    level: float = 0.0
+    speaking: bool = False
+    product: str | None = None
+    pitch: list[str] = []
+    pitch_spoken: int = 0
+    products: list[ProductItem] = []
+    pending: list[HeldLine] = []
+    comments: list[CommentItem] = []
+    audit: list[AuditItem] = []
+    traces: list[TraceItem] = []
+    summary: dict[str, float] = {}
+    preview_latency_ms: dict[str, float] = {}
+    takeover_available: bool = False
+
+
+class Outcome(_Msg):
+    """What became of one operator action."""
+
+    ok: bool
+    message: str = ""
+    id: str | None = None  # the line it concerned
+    figures: dict[str, float] = {}  # e.g. stop: silent_after_ms
+
+
+# -- client → server ------------------------------------------------------------------------------
+class Heartbeat(_Msg):
+    type: Literal["heartbeat"] = "heartbeat"
+    confirmed: bool = False  # the operator answered "are you there?"
+
+
+class Away(_Msg):
+    """The operator left "are you there?" unanswered: heartbeats stop now."""
+
+    type: Literal["away"] = "away"
+
+
+class Approve(_Msg):
+    type: Literal["approve"] = "approve"
+    id: str = Field(min_length=1, max_length=64)
+
+
+class Edit(_Msg):
+    type: Literal["edit"] = "edit"
+    id: str = Field(min_length=1, max_length=64)
+    text: str = Field(max_length=MAX_TEXT)
+
+
+class Reject(_Msg):
+    type: Literal["reject"] = "reject"
+    id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(default="", max_length=200)
+
+
+class Say(_Msg):
+    type: Literal["say"] = "say"
+    text: str = Field(max_length=MAX_TEXT)
+    lang: str | None = Field(default=None, max_length=8)
+
+
+class Pause(_Msg):
+    type: Literal["pause"] = "pause"
+
+
+class Resume(_Msg):
+    type: Literal["resume"] = "resume"
+
+
+class Stop(_Msg):
+    type: Literal["stop"] = "stop"
+
+
+class SetProduct(_Msg):
+    type: Literal["set_product"] = "set_product"
+    sku: str = Field(min_length=1, max_length=64)
+
+
+class Takeover(_Msg):
+    """The operator drives the face and voice from a webcam and mic (the takeover driver's slot)."""
+
+    type: Literal["takeover"] = "takeover"
+    on: bool
+
+
+class FrameShown(_Msg):
+    """The page drew preview frame `index` (for the preview-latency figure)."""
+
+    type: Literal["frame_shown"] = "frame_shown"
+    index: int = Field(ge=0)
+
+
+ClientMessage = Annotated[Heartbeat | Away | Approve | Edit | Reject | Say | Pause | Resume | Stop | SetProduct
+                          | Takeover | FrameShown, Field(discriminator="type")]
+CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+ACTIONS = ("approve", "edit", "reject", "say", "pause", "resume", "stop", "set_product", "takeover")
+
+
+# -- server → client ------------------------------------------------------------------------------
+class Welcome(_Msg):
+    type: Literal["welcome"] = "welcome"
+    operator: str
+    lang: str
+    heartbeat_s: float
+    idle_prompt_s: float
+    idle_answer_s: float
+    preview_fps: float
+
+
+class StateMsg(_Msg):
+    type: Literal["state"] = "state"
+    state: ShowState
+
+
+class Result(_Msg):
+    type: Literal["result"] = "result"
+    action: str
+    outcome: Outcome
+
+
+class ErrorMsg(_Msg):
+    type: Literal["error"] = "error"
+    message: str
+
+
+ServerMessage = Annotated[Welcome | StateMsg | Result | ErrorMsg, Field(discriminator="type")]
+SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

@@ -1,0 +1,250 @@
+"""The console's web app: a sign-in form, the page and its script, and one WebSocket per open console.
+
+Every HTTP request and WebSocket needs the token (401 / close 4401); a WebSocket's Origin must be the
+console's own (close 4403). Actions arrive as typed messages, are rate limited, and are carried out by
+the show (which audits each one with the operator's name).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from importlib import resources
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from console import auth
+from console.api import ShowAPI
+from console.messages import CLIENT_MESSAGE, ErrorMsg, Outcome, Result, StateMsg, Welcome
+from console.preview import FrameEncoder
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 16 * 1024
+STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
+SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Referrer-Policy": "same-origin",
+                    "Content-Security-Policy": "default-src 'self'; img-src 'self' blob: data:; "
+                                               "connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                               "frame-ancestors 'none'"}
+
+
+def _static(name: str) -> str:
+    return (resources.files("console") / "static" / name).read_text(encoding="utf-8")
+
+
+def _signin_page(error: str = "", status: int = 401) -> Response:
+    page = _static("signin.html").replace("{{error}}", html.escape(error))
+    return Response(page, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={**SECURITY_HEADERS, "WWW-Authenticate": "Bearer"})
+
+
+def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1", preview_fps: float = 12.0,
+                       state_interval_s: float = 0.5, heartbeat_s: float = 5.0, idle_prompt_s: float = 180.0,
+                       idle_answer_s: float = 30.0, extra_origins: tuple[str, ...] = ()) -> FastAPI:
+    """The console app for one show; `token` is required on every request."""
+    app = FastAPI(title="Nightshift console", docs_url=None, redoc_url=None, openapi_url=None)
+    signins = auth.RateLimit(burst=5, per_s=0.2)
+    actions = auth.RateLimit(burst=8, per_s=2.0)
+    chatter = auth.RateLimit(burst=60, per_s=30.0)  # heartbeats and frame reports
+    encoder = FrameEncoder()
+
+    def authorized(request: Request) -> bool:
+        return auth.token_ok(token, auth.offered_token(request.cookies, request.headers, request.query_params))
+
+    @app.middleware("http")
+    async def guard_host(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if not auth.host_allowed(request.headers.get("host"), bind_host):
+            return JSONResponse({"detail": "unknown host name"}, status_code=421)
+        return await call_next(request)
+
+    @app.get("/")
+    async def index(request: Request) -> Response:
+        if not authorized(request):
+            return _signin_page()
+        return Response(_static("index.html"), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+    @app.post("/signin")
+    async def signin(request: Request) -> Response:
+        client = request.client.host if request.client else "?"
+        if not signins.allow(client):
+            return _signin_page("Too many attempts: wait a minute. 尝试次数过多，请稍候。", status=429)
+        origin = request.headers.get("origin")
+        if origin and not auth.origin_ok(origin, request.headers.get("host"), extra_origins):
+            return _signin_page("Wrong origin. 来源不符。", status=403)
+        form = parse_qs((await request.body())[:4096].decode("utf-8", "replace"))
+        name = auth.clean_name((form.get("name") or [""])[0])
+        offered = (form.get("token") or [""])[0].strip()
+        if not auth.token_ok(token, offered):
+            await run_in_threadpool(show.record, "console_signin", {"ok": False, "client": client,
+                                                                      "operator": name, "reason": "wrong token"})
+            return _signin_page("Wrong token. 口令错误。")
+        if name is None:
+            return _signin_page("Give your name (letters, digits, spaces; up to 40). 请填写姓名。", status=400)
+        await run_in_threadpool(show.record, "console_signin", {"ok": True, "client": client, "operator": name})
+        r = RedirectResponse("/", status_code=303)
+        r.set_cookie(auth.TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+        r.set_cookie(auth.OPERATOR_COOKIE, auth.encode_name(name), httponly=True, samesite="strict", path="/")
+        return r
+
+    @app.post("/signout")
+    async def signout(request: Request) -> Response:
+        if not authorized(request):
+            return _signin_page()
+        r = RedirectResponse("/", status_code=303)
+        r.delete_cookie(auth.TOKEN_COOKIE, path="/")
+        r.delete_cookie(auth.OPERATOR_COOKIE, path="/")
+        return r
+
+    @app.get("/static/{name}")
+    async def static(name: str, request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"detail": "missing or wrong token"}, status_code=401)
+        if name not in STATIC:
+            return JSONResponse({"detail": "not found"}, status_code=404)
+        return Response(_static(name), media_type=STATIC[name], headers=SECURITY_HEADERS)
+
+    @app.get("/api/state")
+    async def state(request: Request) -> Response:
+        if not authorized(request):
+            return JSONResponse({"detail": "missing or wrong token"}, status_code=401)
+        snap = await run_in_threadpool(show.snapshot)
+        return Response(snap.model_dump_json(), media_type="application/json", headers=SECURITY_HEADERS)
+
+    @app.websocket("/ws")
+    async def ws(socket: WebSocket) -> None:
+        await socket.accept()
+        offered = auth.offered_token(socket.cookies, socket.headers, socket.query_params)
+        client = socket.client.host if socket.client else "?"
+        if not auth.token_ok(token, offered):
+            await socket.close(code=auth.WS_UNAUTHORIZED, reason="missing or wrong token")
+            return
+        if not auth.host_allowed(socket.headers.get("host"), bind_host) or not auth.origin_ok(
+                socket.headers.get("origin"), socket.headers.get("host"), extra_origins):
+            await run_in_threadpool(show.record, "console_refused", {"client": client, "reason": "origin",
+                                                                       "origin": socket.headers.get("origin")})
+            await socket.close(code=auth.WS_FORBIDDEN, reason="wrong origin")
+            return
+        operator = auth.decode_name(socket.cookies.get(auth.OPERATOR_COOKIE)) or auth.clean_name(
+            socket.query_params.get("operator"))
+        if operator is None:
+            await socket.close(code=auth.WS_UNAUTHORIZED, reason="sign in with your name first")
+            return
+        session = _Session(socket, show, operator, encoder, actions, chatter)
+        await session.run(Welcome(operator=operator, lang=show.lang, heartbeat_s=heartbeat_s,
+                                  idle_prompt_s=idle_prompt_s, idle_answer_s=idle_answer_s, preview_fps=preview_fps),
+                          preview_fps, state_interval_s)
+
+    return app
+
+
+class _Session:
+    """One open console: pushes frames and state, carries out the operator's messages."""
+
+    def __init__(self, socket: WebSocket, show: ShowAPI, operator: str, encoder: FrameEncoder,
+                 actions: auth.RateLimit, chatter: auth.RateLimit) -> None:
+        self.socket, self.show, self.operator, self.encoder = socket, show, operator, encoder
+        self.actions, self.chatter = actions, chatter
+        self._send = asyncio.Lock()
+        self.key = f"{operator}@{id(socket)}"
+
+    async def send_text(self, text: str) -> None:
+        async with self._send:
+            await self.socket.send_text(text)
+
+    async def run(self, welcome: Welcome, fps: float, state_every: float) -> None:
+        await run_in_threadpool(self.show.record, "console_connected", {"operator": self.operator})
+        await self.send_text(welcome.model_dump_json())
+        tasks = [asyncio.create_task(self._frames(fps)), asyncio.create_task(self._states(state_every))]
+        try:
+            await self._receive()
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await run_in_threadpool(self.show.record, "console_disconnected", {"operator": self.operator})
+
+    async def _frames(self, fps: float) -> None:
+        last = -1
+        while True:
+            index, pts, image = self.show.frame()
+            if image is not None and index != last:
+                data = await run_in_threadpool(self.encoder.encode, index, pts, image, self.show.level())
+                async with self._send:
+                    await self.socket.send_bytes(data)
+                last = index
+            await asyncio.sleep(1.0 / fps)
+
+    async def _states(self, every: float) -> None:
+        while True:
+            await self.push_state()
+            await asyncio.sleep(every)
+
+    async def push_state(self) -> None:
+        snap = await run_in_threadpool(self.show.snapshot)
+        await self.send_text(StateMsg(state=snap).model_dump_json())
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                message = await self.socket.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            raw = message.get("text") or message.get("bytes") or b""
+            if len(raw) > MAX_MESSAGE:
+                await self.socket.close(code=1009, reason="message too big")
+                return
+            try:
+                await self._handle(raw)
+            except (WebSocketDisconnect, RuntimeError):
+                return
+
+    async def _handle(self, raw: str | bytes) -> None:
+        try:
+            msg = CLIENT_MESSAGE.validate_json(raw)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(x) for x in first.get("loc", ())) or "message"
+            await self.send_text(ErrorMsg(message=f"bad message: {where}: {first.get('msg')}").model_dump_json())
+            return
+        op, show = self.operator, self.show
+        if msg.type in ("heartbeat", "away", "frame_shown"):
+            if not self.chatter.allow(self.key):
+                return
+            if msg.type == "heartbeat":
+                await run_in_threadpool(show.heartbeat, op, msg.confirmed)
+            elif msg.type == "away":
+                await run_in_threadpool(show.away, op)
+            else:
+                show.frame_shown(msg.index)
+            return
+        if not self.actions.allow(op):
+            out = Outcome(ok=False, message="too many actions: wait a moment")
+            await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
+            return
+        calls = {
+            "approve": lambda: show.approve(op, msg.id),  # type: ignore[union-attr]
+            "edit": lambda: show.edit(op, msg.id, msg.text),  # type: ignore[union-attr]
+            "reject": lambda: show.reject(op, msg.id, msg.reason),  # type: ignore[union-attr]
+            "say": lambda: show.say(op, msg.text, msg.lang),  # type: ignore[union-attr]
+            "pause": lambda: show.pause(op),
+            "resume": lambda: show.resume(op),
+            "stop": lambda: show.stop(op),
+            "set_product": lambda: show.set_product(op, msg.sku),  # type: ignore[union-attr]
+            "takeover": lambda: show.takeover(op, msg.on),  # type: ignore[union-attr]
+        }
+        try:
+            out = await run_in_threadpool(calls[msg.type])
+        except Exception as e:  # a failed action is reported, the console stays up
+            log.exception("console action %s failed", msg.type)
+            out = Outcome(ok=False, message=f"failed: {type(e).__name__}: {e}")
+        await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
+        await self.push_state()

@@ -1,0 +1,296 @@
+// The operator console: preview, feed, held lines, say-this, product, pause/stop, presence heartbeat.
+// Every text from the show (viewer comments included) is set with textContent, never as HTML.
+"use strict";
+(() => {
+  const S = window.NS_STRINGS;
+  let lang = localStorage.getItem("ns_lang") || (navigator.language.startsWith("zh") ? "zh" : "en");
+  const t = (k) => (S[lang] && S[lang][k]) || S.en[k] || k;
+  const $ = (id) => document.getElementById(id);
+  const ns = (window.ns = { frames: 0, lastIndex: -1, state: null, results: [], heartbeats: 0, welcome: null,
+                            connected: false, fps: 0, away: false });
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  // -- the socket -----------------------------------------------------------------------------------
+  let ws = null, backoff = 500;
+  const send = (msg) => { if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg)); };
+
+  function connect() {
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    ws = new WebSocket(`${proto}://${location.host}/ws`);
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => { backoff = 500; ns.connected = true; $("conn").hidden = true; };
+    ws.onmessage = (ev) => (typeof ev.data === "string" ? onText(JSON.parse(ev.data)) : onFrame(ev.data));
+    ws.onclose = (ev) => {
+      ns.connected = false;
+      if (ev.code === 4401 || ev.code === 4403) { location.href = "/"; return; }
+      $("conn").hidden = false;
+      $("conn").textContent = t("disconnected");
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 5000);
+    };
+  }
+
+  function onText(msg) {
+    if (msg.type === "welcome") {
+      ns.welcome = msg;
+      $("operator").textContent = msg.operator;
+      beat(false);
+    } else if (msg.type === "state") {
+      ns.state = msg.state;
+      render(msg.state);
+    } else if (msg.type === "result") {
+      ns.results.push(msg);
+      const o = msg.outcome;
+      let text = `${msg.action}: ${o.message}`;
+      if (msg.action === "stop" && o.figures && o.figures.silent_after_ms !== undefined) {
+        text = `${t("stop_done")} ${o.figures.silent_after_ms} ${t("ms")}`;
+      }
+      toast(text, !o.ok);
+      if (msg.action === "say" && o.ok) $("say-text").value = "";
+    } else if (msg.type === "error") {
+      toast(msg.message, true);
+    }
+  }
+
+  // -- the preview: binary frames, header "NSF1" + index + pts ms + level, then a JPEG -------------------
+  const MAGIC = 0x3146534e;
+  let drawing = false, next = null;
+  const shownAt = [];
+
+  function onFrame(buf) {
+    const dv = new DataView(buf);
+    if (buf.byteLength < 16 || dv.getUint32(0, true) !== MAGIC) return;
+    const frame = { index: dv.getUint32(4, true), pts: dv.getUint32(8, true), level: dv.getFloat32(12, true),
+                    blob: new Blob([new Uint8Array(buf, 16)], { type: "image/jpeg" }) };
+    $("level").style.width = `${Math.round(Math.min(1, frame.level) * 100)}%`;
+    if (drawing) { next = frame; return; }
+    draw(frame);
+  }
+
+  async function draw(frame) {
+    drawing = true;
+    try {
+      const bmp = await createImageBitmap(frame.blob);
+      const c = $("preview");
+      if (c.width !== bmp.width || c.height !== bmp.height) { c.width = bmp.width; c.height = bmp.height; }
+      c.getContext("2d").drawImage(bmp, 0, 0);
+      bmp.close();
+      ns.frames += 1;
+      ns.lastIndex = frame.index;
+      send({ type: "frame_shown", index: frame.index });
+      const now = performance.now();
+      shownAt.push(now);
+      while (shownAt.length && now - shownAt[0] > 2000) shownAt.shift();
+      ns.fps = shownAt.length / 2;
+    } catch (e) { /* a damaged frame is skipped */ }
+    drawing = false;
+    if (next) { const f = next; next = null; draw(f); }
+  }
+
+  // -- state ------------------------------------------------------------------------------------------
+  function render(s) {
+    const mode = $("mode");
+    mode.textContent = t(s.mode) + (s.lapsed ? ` · ${t("lapsed")}` : "");
+    mode.className = `badge mode-${s.mode}`;
+    $("presence").textContent = t(s.presence) + (s.on_duty.length ? ` · ${t("on_duty")}: ${s.on_duty.join(", ")}` : "");
+    $("fps").textContent = ns.fps.toFixed(0);
+    const sec = Math.floor(s.on_air_s);
+    $("onair").textContent = `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, "0")}`;
+    const lat = s.preview_latency_ms || {};
+    $("latency").textContent = lat.n ? `preview p50 ${lat.p50_ms} ms` : "";
+    $("pause").disabled = s.mode !== "live";
+    $("resume").disabled = s.mode === "live" || s.mode === "ended";
+    $("stop").disabled = s.mode === "stopped" || s.mode === "ended";
+    const tk = $("takeover");
+    tk.disabled = !s.takeover_available;
+    tk.title = s.takeover_available ? "" : t("takeover_soon");
+    renderProducts(s);
+    renderPending(s.pending);
+    renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60);
+    renderKeyed($("audit"), s.audit, (a) => String(a.seq), auditItem, 80);
+    renderSummary(s.summary);
+    renderTraces(s.traces);
+  }
+
+  function renderProducts(s) {
+    const box = $("products");
+    box.replaceChildren(...s.products.map((p) => {
+      const b = el("button", p.sku === s.product ? "chip active" : "chip", `${p.name} · ${p.price}`);
+      b.type = "button";
+      b.dataset.sku = p.sku;
+      b.onclick = () => send({ type: "set_product", sku: p.sku });
+      return b;
+    }));
+    $("pitch").replaceChildren(...s.pitch.map((line, i) => el("li", i < s.pitch_spoken ? "spoken" : "", line)));
+  }
+
+  function renderPending(lines) {
+    const ul = $("pending");
+    $("held-count").textContent = String(lines.length);
+    const want = new Set(lines.map((l) => l.id));
+    for (const li of [...ul.children]) if (!want.has(li.dataset.id)) li.remove();
+    for (const line of lines) {
+      if (ul.querySelector(`li[data-id="${CSS.escape(line.id)}"]`)) continue;
+      ul.appendChild(heldItem(line));
+    }
+    if (!lines.length && !ul.children.length) ul.appendChild(el("li", "empty", t("none_held")));
+  }
+
+  function heldItem(line) {
+    const li = el("li", "held");
+    li.dataset.id = line.id;
+    li.dataset.testid = "held";
+    if (line.comment_text) li.appendChild(el("div", "context", `${t("reply_to")}: ${line.comment_text}`));
+    const text = el("div", "text", line.text);
+    li.appendChild(text);
+    li.appendChild(el("div", "reasons", line.reasons.join(" · ")));
+    const row = el("div", "row");
+    const btn = (key, cls, fn) => { const b = el("button", cls, t(key)); b.type = "button"; b.dataset.action = key; b.onclick = fn; row.appendChild(b); return b; };
+    btn("approve", "ok", () => send({ type: "approve", id: line.id }));
+    btn("edit", "", () => {
+      const area = el("textarea", "edit-text");
+      area.value = line.text;
+      area.maxLength = 500;
+      text.replaceWith(area);
+      row.replaceChildren();
+      btn("save", "ok", () => send({ type: "edit", id: line.id, text: area.value }));
+      btn("cancel", "", () => { li.replaceWith(heldItem(line)); });
+      area.focus();
+    });
+    btn("reject", "danger-soft", () => send({ type: "reject", id: line.id }));
+    li.appendChild(row);
+    return li;
+  }
+
+  function renderKeyed(ul, items, key, make, keep) {
+    const have = new Set([...ul.children].map((li) => li.dataset.key));
+    for (const item of items) {
+      const k = key(item);
+      if (have.has(k)) continue;
+      const li = make(item);
+      li.dataset.key = k;
+      ul.prepend(li);
+    }
+    while (ul.children.length > keep) ul.lastElementChild.remove();
+  }
+
+  function commentItem(c) {
+    const li = el("li", c.skip ? "comment skipped" : "comment");
+    const head = el("div", "head");
+    head.appendChild(el("b", "", c.user || "?"));
+    const chip = (text, cls) => head.appendChild(el("span", `tag ${cls}`, text));
+    if (c.intent) chip(c.intent, "intent");
+    if (c.lang) chip(c.lang, "lang");
+    if (c.skip) chip(`${t("skip")}: ${c.skip}`, "skip");
+    for (const f of c.flags) if (!f.startsWith("lang:") && !f.startsWith("intent:")) chip(f, "flag");
+    li.appendChild(head);
+    li.appendChild(el("div", "text", c.text));
+    return li;
+  }
+
+  function auditItem(a) {
+    const li = el("li", `audit-${a.kind}`);
+    const time = new Date(a.ts * 1000).toLocaleTimeString();
+    li.appendChild(el("span", "when", `#${a.seq} ${time}`));
+    li.appendChild(el("b", "", ` ${a.kind} `));
+    li.appendChild(el("span", "detail", a.detail));
+    return li;
+  }
+
+  function renderSummary(sum) {
+    $("summary").replaceChildren(...Object.entries(sum).flatMap(([k, v]) => [el("dt", "", k), el("dd", "", String(v))]));
+  }
+
+  function renderTraces(traces) {
+    const stages = ["first_sentence", "gated", "first_audio", "mouth_open"];
+    const head = el("tr");
+    ["kind", "text", "sentence", "gated", "audio", "mouth"].forEach((h) => head.appendChild(el("th", "", h)));
+    const rows = traces.slice().reverse().map((tr) => {
+      const row = el("tr");
+      row.appendChild(el("td", "", tr.kind));
+      row.appendChild(el("td", "text", tr.text));
+      stages.forEach((s) => row.appendChild(el("td", "num", tr.ms[s] === undefined ? "" : String(tr.ms[s]))));
+      return row;
+    });
+    $("traces").replaceChildren(head, ...rows);
+  }
+
+  let toastTimer = null;
+  function toast(text, bad) {
+    const box = $("toast");
+    box.textContent = text;
+    box.className = bad ? "toast show bad" : "toast show";
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.className = "toast"; }, 4000);
+  }
+
+  // -- presence: heartbeats while the operator is active; "are you there?" when idle ----------------------
+  let lastInput = Date.now(), lastBeat = 0, promptedAt = 0;
+  const activity = () => { if (!promptedAt && !ns.away) lastInput = Date.now(); };
+  ["pointerdown", "keydown", "touchstart", "wheel", "mousemove", "input"].forEach((ev) =>
+    window.addEventListener(ev, activity, { passive: true, capture: true }));
+
+  function beat(confirmed) {
+    send({ type: "heartbeat", confirmed });
+    lastBeat = Date.now();
+    ns.heartbeats += 1;
+  }
+
+  function presenceTick() {
+    const w = ns.welcome;
+    if (!w || !ns.connected) return;
+    const now = Date.now();
+    if (!promptedAt && !ns.away && now - lastInput >= w.idle_prompt_s * 1000) {
+      promptedAt = now;
+      $("idle-text").textContent = t("idle_q");
+      $("idle").hidden = false;
+    }
+    if (promptedAt && now - promptedAt >= w.idle_answer_s * 1000) {
+      promptedAt = 0;
+      ns.away = true;
+      send({ type: "away" });
+      $("idle-text").textContent = t("idle_gone");
+    }
+    if (!ns.away && now - lastBeat >= w.heartbeat_s * 1000) beat(false);
+  }
+
+  $("idle-yes").onclick = () => {
+    promptedAt = 0;
+    ns.away = false;
+    lastInput = Date.now();
+    $("idle").hidden = true;
+    beat(true);
+  };
+
+  // -- controls -----------------------------------------------------------------------------------------
+  $("pause").onclick = () => send({ type: "pause" });
+  $("resume").onclick = () => send({ type: "resume" });
+  $("stop").onclick = () => send({ type: "stop" });
+  $("takeover").onclick = () => send({ type: "takeover", on: true });
+  $("say").onclick = () => {
+    const text = $("say-text").value.trim();
+    if (text) send({ type: "say", text });
+  };
+  $("lang-toggle").onclick = () => {
+    lang = lang === "en" ? "zh" : "en";
+    localStorage.setItem("ns_lang", lang);
+    applyLang();
+  };
+
+  function applyLang() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
+    $("lang-toggle").textContent = lang === "en" ? "中文" : "English";
+    $("pending").replaceChildren();
+    if (ns.state) render(ns.state);
+  }
+
+  applyLang();
+  connect();
+  setInterval(presenceTick, 500);
+})();

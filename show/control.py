@@ -1,0 +1,294 @@
+"""The show side of the operator console: `ShowControl` wraps the Brain, the programme, the gate, presence
+and the audit log in small typed methods (it satisfies `console.api.ShowAPI`).
+
+Everything that speaks stays on the Brain's thread: approved and typed lines are queued to it, a product
+switch runs there too. An emergency stop cuts the programme at once and keeps it silent until resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict, deque
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from compliance.gate import GateError, Utterance
+from console.messages import (
+    AuditItem,
+    CommentItem,
+    HeldLine,
+    Outcome,
+    ProductItem,
+    ShowState,
+    TraceItem,
+)
+from show.runtime import Brain
+from show.tap import AuditTail, PreviewTap
+
+ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
+LANGS = ("en", "zh")
+
+
+class ShowControl:
+    """The console's levers on one running show; every method is safe from any thread."""
+
+    def __init__(self, brain: Brain, tap: PreviewTap, *, audit_path: str | Path) -> None:
+        self.brain, self.tap = brain, tap
+        self.gate, self.program, self.audit = brain.gate, brain.program, brain.audit
+        self.catalog = brain.engine.catalog
+        self.lang = brain.lang
+        self.tail = AuditTail(audit_path)
+        self.ended = False
+        self._comments: OrderedDict[str, CommentItem] = OrderedDict()
+        self._beats: dict[str, float] = {}
+        self._latency: deque[float] = deque(maxlen=300)
+        self._lock = threading.Lock()
+        self._guard: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._waiting: list[Utterance] = []  # lines approved during a stop: spoken after the resume
+
+    # -- reading ----------------------------------------------------------------------------------
+    def frame(self) -> tuple[int, float, np.ndarray | None]:
+        return self.tap.frame()
+
+    def level(self) -> float:
+        return self.tap.level
+
+    def frame_shown(self, index: int) -> None:
+        t = self.tap.rendered_at(index)
+        if t is not None:
+            self._latency.append((time.monotonic() - t) * 1000.0)
+
+    def _follow_audit(self) -> None:
+        for e in self.tail.read():
+            if e.get("kind") != "comment":
+                continue
+            d = e.get("data") or {}
+            item = CommentItem(id=str(d.get("id", "")), user=str(d.get("user", "")), text=str(d.get("text", "")),
+                               intent=str(d.get("intent", "")), lang=str(d.get("lang", "")),
+                               flags=[str(f) for f in d.get("flags") or []], skip=d.get("skip"),
+                               ts=float(e.get("ts", 0.0)))
+            with self._lock:
+                self._comments[item.id] = item
+                while len(self._comments) > 300:
+                    self._comments.popitem(last=False)
+
+    def _pending(self) -> list[HeldLine]:
+        out = []
+        for u in self.gate.pending():
+            try:
+                reasons = list(self.gate.held(u.id).reasons)
+            except GateError:  # decided in the meantime
+                continue
+            c = self._comments.get(u.comment_id or "")
+            out.append(HeldLine(id=u.id, kind=u.kind, text=u.text, lang=u.lang, comment_id=u.comment_id,
+                                comment_text=c.text if c else "", reasons=reasons))
+        return out
+
+    def _traces(self, n: int = 12) -> list[TraceItem]:
+        out = []
+        for t in list(self.brain.traces)[-n:]:
+            start = "received" if "received" in t.at else "gated"
+            ms = {s: v for s in list(t.at) if (v := t.ms(start, s)) is not None}
+            out.append(TraceItem(id=t.key, kind=t.kind, text=t.text[:200], ms=ms))
+        return out
+
+    def _presence(self) -> str:
+        p = self.brain.presence
+        if p is None or not self.gate.profile.operator_required:
+            return "not_required"
+        return p.state()
+
+    def preview_latency(self) -> dict[str, float]:
+        lat = np.array(self._latency or [0.0])
+        return {"p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
+                "n": float(len(self._latency))}
+
+    def snapshot(self) -> ShowState:
+        """The whole state as the console shows it (reads the new audit entries first)."""
+        self._follow_audit()
+        b, now = self.brain, time.monotonic()
+        pitch = b.rundown.current
+        summary = b.summary.figures()
+        summary.update(frames=float(self.program.stats.frames), frames_dropped=float(self.program.stats.dropped),
+                       on_air_s=round(self.program.now_s, 2))
+        with self._lock:
+            comments = list(self._comments.values())[-60:]
+            on_duty = sorted(op for op, t in self._beats.items() if now - t <= ON_DUTY_S)
+        audit = [AuditItem(seq=int(e.get("seq", 0)), ts=float(e.get("ts", 0.0)), kind=str(e.get("kind", "")),
+                           detail=_brief(e.get("data") or {})) for e in list(self.tail.entries)[-80:]]
+        return ShowState(
+            mode=self._mode(), lapsed="presence" in b.holds,
+            presence=self._presence(), on_duty=on_duty,  # type: ignore[arg-type]
+            on_air_s=round(self.program.now_s, 2), lang=self.lang, approval=self.gate.approval,
+            level=round(self.tap.level, 3), speaking=self.program.speaking,
+            product=pitch.sku if pitch else None, pitch=list(pitch.sentences) if pitch else [],
+            pitch_spoken=pitch.spoken if pitch else 0,
+            products=[ProductItem(sku=p.sku, name=p.name, price=self.catalog.format_price(p.price), stock=p.stock)
+                      for p in self.catalog.products],
+            pending=self._pending(), comments=comments, audit=audit, traces=self._traces(),
+            summary=summary, preview_latency_ms=self.preview_latency(), takeover_available=False)
+
+    def _mode(self) -> str:
+        if self.ended:
+            return "ended"
+        if self._stopped.is_set() or "stop" in self.brain.holds:
+            return "stopped"
+        return "paused" if self.brain.paused else "live"
+
+    def _speak(self, u: Utterance) -> None:
+        with self._lock:
+            if self._stopped.is_set():
+                self._waiting.append(u)
+                return
+        self.brain.put_line(u)
+
+    # -- presence ---------------------------------------------------------------------------------
+    def heartbeat(self, operator: str, confirmed: bool = False) -> None:
+        """The operator is at the console (the page beats while they are active)."""
+        with self._lock:
+            first = operator not in self._beats
+            self._beats[operator] = time.monotonic()
+        if self.brain.presence is not None:
+            self.brain.presence.heartbeat(operator)
+        if first or confirmed:
+            self.audit.append("operator_presence", {"operator": operator, "state": "on_duty",
+                                                    "confirmed": confirmed})
+
+    def away(self, operator: str) -> None:
+        """The operator left "are you there?" unanswered: their heartbeats stop."""
+        with self._lock:
+            self._beats.pop(operator, None)
+        self.audit.append("operator_presence", {"operator": operator, "state": "away",
+                                                "reason": "are-you-there prompt unanswered"})
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _done(self, action: str, operator: str, outcome: Outcome, **extra: Any) -> Outcome:
+        self.audit.append("operator_action", {"action": action, "operator": operator, "ok": outcome.ok,
+                                              "message": outcome.message, "id": outcome.id,
+                                              "pts_s": round(self.program.now_s, 3), **outcome.figures, **extra})
+        return outcome
+
+    def _decide(self, action: str, operator: str, line_id: str, edited: str | None = None,
+                reason: str = "") -> Outcome:
+        try:
+            if action == "reject":
+                self.gate.reject(line_id, operator, reason)
+                return self._done(action, operator, Outcome(ok=True, message="rejected", id=line_id))
+            d = self.gate.approve(line_id, operator, edited)
+        except GateError:
+            return self._done(action, operator, Outcome(ok=False, message="no held line with that id", id=line_id))
+        if not d.passed:
+            return self._done(action, operator, Outcome(ok=False, message="blocked: " + "; ".join(d.reasons),
+                                                        id=line_id), text=d.utterance.text)
+        self._speak(d.utterance)
+        return self._done(action, operator, Outcome(ok=True, message="approved, to be spoken", id=line_id),
+                          text=d.utterance.text)
+
+    def approve(self, operator: str, line_id: str) -> Outcome:
+        """Let a held line through unchanged; the Brain speaks it next."""
+        return self._decide("approve", operator, line_id)
+
+    def edit(self, operator: str, line_id: str, text: str) -> Outcome:
+        """Let a held line through as the operator rewrote it (moderated again)."""
+        return self._decide("edit", operator, line_id, edited=text.strip())
+
+    def reject(self, operator: str, line_id: str, reason: str = "") -> Outcome:
+        """Refuse a held line: it is never spoken."""
+        return self._decide("reject", operator, line_id, reason=reason.strip())
+
+    def say(self, operator: str, text: str, lang: str | None = None) -> Outcome:
+        """The operator's own words, spoken by the host through the same gate."""
+        text, lang = text.strip(), lang or self.lang
+        if not text:
+            return self._done("say", operator, Outcome(ok=False, message="nothing to say"))
+        if lang not in LANGS and lang != self.lang:
+            return self._done("say", operator, Outcome(ok=False, message=f"unknown language {lang!r}"))
+        if self._stopped.is_set():
+            return self._done("say", operator, Outcome(ok=False, message="the show is stopped: resume first"),
+                              text=text)
+        d = self.gate.submit(Utterance(kind="operator", text=text, lang=lang, operator=operator))
+        if not d.passed:
+            return self._done("say", operator, Outcome(ok=False, message="blocked: " + "; ".join(d.reasons),
+                                                       id=d.id), text=text)
+        self._speak(d.utterance)
+        return self._done("say", operator, Outcome(ok=True, message="to be spoken", id=d.id), text=text)
+
+    def pause(self, operator: str) -> Outcome:
+        """The host stops answering and pitching (holding slate, a holding line); the operator may still speak."""
+        self.brain.put_job(lambda: self.brain.hold("operator", f"paused by {operator}"))
+        return self._done("pause", operator, Outcome(ok=True, message="paused"))
+
+    def resume(self, operator: str) -> Outcome:
+        """Back on air after a pause or a stop (unless another hold, e.g. presence, remains)."""
+        with self._lock:
+            self._stopped.clear()
+            waiting, self._waiting = self._waiting, []
+
+        def release() -> None:
+            self.brain.release("stop")
+            self.brain.release("operator")
+
+        self.brain.put_job(release)
+        for u in waiting:
+            self.brain.put_line(u)
+        return self._done("resume", operator, Outcome(ok=True, message="live"))
+
+    def stop(self, operator: str) -> Outcome:
+        """Emergency stop: silence at the next audio slice and the holding slate up, until resumed."""
+        t0, pts = time.monotonic(), self.program.now_s
+        with self._lock:
+            self._stopped.set()
+            while not self.brain.operator_lines.empty():
+                self._waiting.append(self.brain.operator_lines.get_nowait())
+        self.program.cut()
+        self.program.slate = True
+        self._start_guard()
+        self.brain.put_job(lambda: self.brain.hold("stop", f"emergency stop by {operator}", say_line=False))
+        found = self.tap.wait_silence(t0, timeout=1.0)
+        if found is None:
+            return self._done("stop", operator, Outcome(ok=False, message="stopped; no programme audio seen"))
+        at, silent_pts = found
+        figures = {"silent_after_ms": round((at - t0) * 1000.0, 1), "stop_pts_s": round(pts, 3),
+                   "silent_pts_s": round(silent_pts, 3)}
+        return self._done("stop", operator, Outcome(ok=True, message="stopped: silent", figures=figures),
+                          silent_at=round(time.time() - (time.monotonic() - at), 3))
+
+    def _start_guard(self) -> None:
+        """While stopped, anything that reaches the programme (a line already in synthesis) is cut at once."""
+        if self._guard is not None and self._guard.is_alive():
+            return
+
+        def guard() -> None:
+            while self._stopped.is_set() and not self.ended:
+                if self.program.speaking:
+                    self.program.cut()
+                self.program.slate = True
+                time.sleep(0.01)
+
+        self._guard = threading.Thread(target=guard, name="console-stop-guard", daemon=True)
+        self._guard.start()
+
+    def set_product(self, operator: str, sku: str) -> Outcome:
+        """Put a product on the card and pitch it next."""
+        if sku not in {p.sku for p in self.catalog.products}:
+            return self._done("set_product", operator, Outcome(ok=False, message=f"no product {sku!r}"), sku=sku)
+        self.brain.put_job(lambda: self.brain.rundown.select(sku))
+        return self._done("set_product", operator, Outcome(ok=True, message=f"product {sku}"), sku=sku)
+
+    def takeover(self, operator: str, on: bool) -> Outcome:
+        """The slot for the webcam/mic takeover driver (avatar/drive); refused until one is installed."""
+        return self._done("takeover", operator, Outcome(ok=False, message="takeover is not available in this "
+                                                        "show: no webcam/mic driver is installed"), on=on)
+
+    def record(self, kind: str, data: dict[str, Any]) -> None:
+        self.audit.append(kind, data)
+
+
+def _brief(data: dict[str, Any], limit: int = 220) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
