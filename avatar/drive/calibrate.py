@@ -32,6 +32,28 @@ SLOW = 0.005  # per frame, for the neutral iris and head pitch (a time constant 
 SETTLE = 25  # ... after a plain mean over the first frames (FaceMesh's first detection differs from tracking)
 
 
+class Coupling:
+    """How far one reading moves with another, as a running least-squares slope (about 4 s of memory)."""
+
+    def __init__(self, *, rate: float = 0.01, min_spread: float = 0.03, limit: float = 30.0) -> None:
+        self.rate, self.min_spread, self.limit = rate, min_spread, limit
+        self._n = 0
+        self._mx = self._my = self._sxx = self._sxy = 0.0
+
+    def slope(self, x: float, y: float) -> float:
+        """Add the sample (x, y) and return dy/dx so far (0 until x has varied by min_spread)."""
+        self._n += 1
+        a = max(self.rate, 1.0 / self._n)
+        dx, dy = x - self._mx, y - self._my
+        self._mx += a * dx
+        self._my += a * dy
+        self._sxx = (1.0 - a) * (self._sxx + a * dx * dx)
+        self._sxy = (1.0 - a) * (self._sxy + a * dx * dy)
+        if self._sxx < self.min_spread**2:
+            return 0.0
+        return float(np.clip(self._sxy / self._sxx, -self.limit, self.limit))
+
+
 @dataclass
 class Baselines:
     """What this operator's face looks like at rest (None until the first face is seen)."""
@@ -50,6 +72,7 @@ class Calibration:
         self.base = Baselines()
         self._eyes: tuple[deque[float], deque[float]] = (deque(maxlen=EYE_HISTORY), deque(maxlen=EYE_HISTORY))
         self._samples: dict[str, int] = {}
+        self._jaw_pitch = Coupling()  # degrees of apparent pitch per unit of lip gap
         self._shut = [EYE_SHUT_RANGE[1], EYE_SHUT_RANGE[1]]  # the share each eye reads when shut
 
     def _rate(self, name: str) -> float:
@@ -123,10 +146,15 @@ class Calibration:
         return float(np.clip(gx, -1.0, 1.0)), float(np.clip(gy, -1.0, 1.0))
 
     def head(self, m: FaceMeasure) -> tuple[float, float, float]:
-        """(yaw, pitch, roll) in the rig's degrees: scaled by HEAD_GAIN and clamped to ±HEAD_LIMIT."""
+        """(yaw, pitch, roll) in the rig's degrees: scaled by HEAD_GAIN and clamped to ±HEAD_LIMIT.
+
+        An opening jaw tilts the mesh's plane as if the head nodded (by 2-6° when wide, depending on the
+        face): that share of the pitch, learnt from this operator's talking, is taken out first.
+        """
         b = self.base
-        b.pitch = m.pitch_deg if b.pitch is None else b.pitch + self._rate("pitch") * (m.pitch_deg - b.pitch)
-        pitch = m.pitch_deg - b.pitch
+        level = m.pitch_deg - self._jaw_pitch.slope(m.lip_gap, m.pitch_deg) * m.lip_gap
+        b.pitch = level if b.pitch is None else b.pitch + self._rate("pitch") * (level - b.pitch)
+        pitch = level - b.pitch
 
         def rig(deg: float) -> float:
             return float(np.clip(deg * HEAD_GAIN, -HEAD_LIMIT, HEAD_LIMIT))

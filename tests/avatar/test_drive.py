@@ -131,6 +131,8 @@ def test_tracker_follows_the_head_turn(cam: FakeCam, tracked: list[FaceParams | 
     assert _corr(yaw, cam.yaw) > 0.8
     assert yaw[cam.yaw > 4].mean() > 1.0 and yaw[cam.yaw < -4].mean() < -1.0
     assert np.abs(yaw).max() <= 8.0
+    pitch = np.array([p.head_pitch for p in tracked])  # type: ignore[union-attr]
+    assert abs(_corr(pitch, cam.jaw)) < 0.3, "talking nods the head (the jaw's tilt of the mesh is not taken out)"
 
 
 def test_tracker_reads_gaze_pitch_roll_and_lips(operator: Renderer) -> None:
