@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -29,6 +30,14 @@ PREFILL_S = 0.06  # voice held back before playing (and again after running dry)
 MAX_BUFFER_S = 0.2  # more than this queued (the mic's clock runs fast) and the oldest audio is dropped
 FACE_TIMEOUT_S = 0.5  # a tracked face older than this is stale: the mouth follows the voice instead
 VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator's voice
+
+
+class Programme(Protocol):
+    """What a session needs of the programme clock (show.program.Program): its rates and its takeover slot."""
+
+    rate: int
+    fps: float
+    takeover: Takeover | None
 
 
 @dataclass
@@ -82,9 +91,27 @@ class Takeover:
         self._in_lock = threading.Lock()
         self._closed = False
         self._worker: threading.Thread | None = None
+        self._program: Programme | None = None
         if threaded:
             self._worker = threading.Thread(target=self._work, name="takeover-track", daemon=True)
             self._worker.start()
+
+    @classmethod
+    def for_program(cls, program: Programme, **options: Any) -> Takeover:
+        """A session at the programme's sample rate and frame rate (not yet on air)."""
+        return cls(sample_rate=program.rate, fps=program.fps, **options)
+
+    def attach(self, program: Programme) -> None:
+        """Go on air: `begin()`, then the programme takes its face and voice from this session."""
+        self.begin()
+        program.takeover = self
+        self._program = program
+
+    def detach(self) -> None:
+        """Hand back: the programme returns to the host's own lines (held ones resume); the session stays open."""
+        if self._program is not None and self._program.takeover is self:
+            self._program.takeover = None
+        self._program = None
 
     def begin(self) -> None:
         """Mark the takeover's start now (the operator's click): the first-frame figures count from here."""
@@ -235,7 +262,8 @@ class Takeover:
                     self.stats.video_bad += 1
 
     def close(self) -> None:
-        """Stop the tracking thread and release MediaPipe; safe to call twice."""
+        """Hand back if on air, stop the tracking thread and release MediaPipe; safe to call twice."""
+        self.detach()
         with self._lock:
             if self._closed:
                 return

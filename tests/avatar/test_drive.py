@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import wave
 from pathlib import Path
@@ -237,8 +238,9 @@ def test_takeover_drives_a_real_programme(frames: list[np.ndarray], cam: FakeCam
     program.enqueue(line)
     program.run_for(0.2)  # the line starts ...
     held = program.queued_s
-    takeover = Takeover(sample_rate=RATE, fps=FPS, threaded=False)
-    program.takeover = takeover  # ... and is held while the operator drives
+    takeover = Takeover.for_program(program, threaded=False)
+    takeover.attach(program)  # ... and is held while the operator drives
+    assert program.takeover is takeover and takeover.rate == RATE
     mic = voice(SECONDS, AUDIO_RATE)
     step = AUDIO_RATE // FPS
     start = program.frame_index
@@ -269,8 +271,8 @@ def test_takeover_drives_a_real_programme(frames: list[np.ndarray], cam: FakeCam
     heard = np.array([np.sqrt(np.mean(part.astype(float) ** 2)) for part in rec.parts[start2:]])
     sync = {d: _corr(ap2[max(d, 0) : len(ap2) + min(d, 0)], heard[max(-d, 0) : len(heard) - max(d, 0)]) for d in (-2, -1, 0, 1, 2)}
     assert sync[0] > 0.75 and sync[0] == max(sync.values()), sync
-    program.takeover = None
-    takeover.close()
+    takeover.close()  # hands back
+    assert program.takeover is None
     program.run_for(1.2)
     assert program.queued_s == 0 and not program.speaking, "the held line did not resume and finish"
 
@@ -314,3 +316,14 @@ def test_threaded_takeover_takes_jpeg_and_never_blocks(frames: list[np.ndarray])
         time.sleep(0.1)
         assert tk.stats.video_bad == 1
         assert tk.stats.video_in == 21 and tk.stats.video_tracked + tk.stats.video_dropped + 1 <= 21
+
+
+def test_fakecam_command_line(tmp_path: Path) -> None:
+    """`python -m avatar.drive.fakecam DIR` writes the three files, at the size and length asked for."""
+    out = subprocess.run([sys.executable, "-m", "avatar.drive.fakecam", str(tmp_path), "--seconds", "0.4",
+                          "--size", "320x240", "--still"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "10 frames, 320x240" in out.stdout
+    pattern = json.loads((tmp_path / "operator.json").read_text())
+    assert pattern["frames"] == 10 and set(pattern["head_yaw"]) == {0.0}
+    assert len(_read_y4m(tmp_path / "operator.y4m")) == 10
