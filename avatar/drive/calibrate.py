@@ -25,6 +25,8 @@ EYE_LINK = 0.6  # closures closer than this are one blink of both eyes; further 
 SHUT_CREEP = 0.0005  # per frame: the learnt shut share relaxes back towards the upper bound
 EYE_HISTORY = 150  # frames (about 5 s) whose median is the open-eye gap
 SPREAD_RANGE, PUCKER_RANGE = 0.22, 0.18  # lip width change (share of the resting width) for full spread/pucker
+LIP_TOLERANCE = 0.05  # lip thickness changes within this share of the resting thickness are jitter
+FULL_RANGE, PRESS_RANGE = 0.15, 0.10  # thickness change beyond the tolerance for a full pucker / press
 IRIS_RANGE = 0.20  # iris offset (share of the eye's half width) the rig shows as full gaze (eyes.py: 0.20)
 HEAD_GAIN = 0.5  # the avatar turns half as far as the operator: the rig looks right within ±8°
 HEAD_LIMIT = 8.0
@@ -61,6 +63,7 @@ class Baselines:
     closed_gap: float | None = None
     wide_gap: float | None = None
     lip_width: float | None = None
+    lip_thickness: float | None = None
     iris: tuple[float, float] | None = None
     pitch: float | None = None  # the face plane's tilt when looking ahead
 
@@ -98,18 +101,27 @@ class Calibration:
         b.wide_gap = max(floor, gap, (b.wide_gap or floor) * JAW_PEAK_RELEASE)
         return float(np.clip((gap - b.closed_gap) / (b.wide_gap - b.closed_gap), 0.0, 1.0))
 
-    def lips(self, width: float, jaw: float) -> tuple[float, float]:
-        """(spread, pucker) from the lip width against its resting value (learnt while the mouth is shut)."""
+    def lips(self, width: float, thickness: float, jaw: float) -> tuple[float, float, float]:
+        """(spread, pucker, pressed) from the lips' width and thickness against their resting values.
+
+        The resting values are learnt while the mouth is shut and at ease (not pressed, not rounded).
+        """
         b = self.base
-        if b.lip_width is None:
-            b.lip_width = width
-        elif jaw < 0.15:
-            b.lip_width += 0.02 * (width - b.lip_width)
+        if b.lip_width is None or b.lip_thickness is None:
+            b.lip_width, b.lip_thickness = width, thickness
         change = width / max(b.lip_width, 1e-6) - 1.0
+        thick = thickness / max(b.lip_thickness, 1e-6) - 1.0
+        if jaw < 0.15 and abs(thick) < 0.06:
+            b.lip_width += 0.02 * (width - b.lip_width)
+            b.lip_thickness += 0.02 * (thickness - b.lip_thickness)
         spread = float(np.clip(change / SPREAD_RANGE, 0.0, 1.0))
-        # an opening jaw narrows the lips by itself: only narrowing beyond that is a pucker
-        pucker = float(np.clip((-change - 0.25 * jaw) / PUCKER_RANGE, 0.0, 1.0))
-        return spread, pucker
+        # an opening jaw narrows the lips by itself: only narrowing beyond that is a pucker; rounded lips
+        # also push out and look fuller
+        pucker = max(float(np.clip((-change - 0.25 * jaw) / PUCKER_RANGE, 0.0, 1.0)),
+                     float(np.clip((thick - LIP_TOLERANCE) / FULL_RANGE, 0.0, 1.0)) * (1.0 - jaw))  # fmt: skip
+        # pressed lips roll in: the red of the lips thins while the mouth is shut
+        pressed = float(np.clip((-thick - LIP_TOLERANCE) / PRESS_RANGE, 0.0, 1.0)) * float(jaw < 0.1)
+        return spread, pucker, pressed
 
     def blinks(self, right_gap: float, left_gap: float) -> tuple[float, float]:
         """(right, left) lid closure; two eyes closing together close as one (a wink, one eye alone, stays).

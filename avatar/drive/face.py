@@ -24,7 +24,7 @@ MIN_OCULAR_PX = 8.0  # a "face" with the eyes closer than this is a false detect
 
 # (min_cutoff Hz, beta) per channel: the mouth and lids must follow a syllable or a blink within a frame
 _FILTERS: dict[str, tuple[float, float]] = {
-    "jaw_open": (3.0, 2.0), "lip_spread": (2.0, 2.0), "pucker": (2.0, 2.0),
+    "jaw_open": (3.0, 2.0), "lip_spread": (2.0, 2.0), "pucker": (2.0, 2.0), "lips_pressed": (6.0, 6.0),
     "blink_left": (10.0, 10.0), "blink_right": (10.0, 10.0),
     "head_yaw": (1.5, 0.3), "head_pitch": (1.5, 0.3), "head_roll": (1.5, 0.3),
     "gaze_x": (2.0, 1.0), "gaze_y": (2.0, 1.0),
@@ -97,11 +97,12 @@ class FaceTracker:
     def _raw(self, m: FaceMeasure) -> dict[str, float]:
         c = self.calibration
         jaw = c.jaw(m.lip_gap)
-        spread, pucker = c.lips(m.lip_width, jaw)
+        spread, pucker, pressed = c.lips(m.lip_width, m.lip_thickness, jaw)
         gx, gy = c.gaze(m.iris_x, m.iris_y)
         yaw, pitch, roll = c.head(m)
         blink_right, blink_left = c.blinks(m.eye_right, m.eye_left)
-        return {"jaw_open": jaw, "lip_spread": spread, "pucker": pucker, "blink_right": blink_right, "blink_left": blink_left,
+        return {"jaw_open": jaw, "lip_spread": spread, "pucker": pucker, "lips_pressed": pressed,
+                "blink_right": blink_right, "blink_left": blink_left,
                 "head_yaw": yaw, "head_pitch": pitch, "head_roll": roll, "gaze_x": gx, "gaze_y": gy}  # fmt: skip
 
     def _smooth(self, raw: dict[str, float], ts: float) -> FaceParams:

@@ -17,6 +17,7 @@ import numpy as np
 from avatar.rig import landmarks as L
 
 LIP_GAP = (13, 14)  # inner lip midpoints, upper and lower
+OUTER_MID = (0, 17)  # outer lip midpoints, upper and lower
 RIGHT_CORNERS, LEFT_CORNERS = (33, 133), (263, 362)  # (outer, inner) corners of each eye
 RIGHT_LIDS, LEFT_LIDS = (159, 145), (386, 374)  # upper and lower lid midpoints
 DEPTH_SCALE = 1.3  # FaceMesh's depth is flatter than a head (as in avatar.rig.detect.yaw_estimate)
@@ -28,6 +29,7 @@ class FaceMeasure:
 
     lip_gap: float  # inner-lip gap / inter-ocular distance
     lip_width: float  # inner-lip corners' distance / inter-ocular distance
+    lip_thickness: float  # upper plus lower lip's height at the middle (outer to inner edge) / inter-ocular
     eye_right: float  # lid gap / eye width, the subject's right eye (the picture's left)
     eye_left: float
     iris_x: float  # iris offset from the eye's middle along the eye line, share of the half width (mean of both)
@@ -78,10 +80,11 @@ def measure(points: np.ndarray) -> FaceMeasure:
     n = np.array([-e[1], e[0]])  # across them, downwards
     gap = float(np.linalg.norm(p[LIP_GAP[1]] - p[LIP_GAP[0]])) / ocular
     width = float(np.linalg.norm(p[L.INNER_CORNERS[1]] - p[L.INNER_CORNERS[0]])) / ocular
+    thick = float(np.linalg.norm(p[OUTER_MID[0]] - p[LIP_GAP[0]]) + np.linalg.norm(p[LIP_GAP[1]] - p[OUTER_MID[1]]))
     er, rx, ry = _eye(p, RIGHT_CORNERS, RIGHT_LIDS, L.RIGHT_IRIS[0], e, n)
     el, lx, ly = _eye(p, LEFT_CORNERS, LEFT_LIDS, L.LEFT_IRIS[0], e, n)
     yaw, pitch = _facing(np.asarray(points, dtype=np.float64))
     roll = math.degrees(math.atan2(e[1], e[0]))
-    return FaceMeasure(lip_gap=gap, lip_width=width, eye_right=er, eye_left=el, iris_x=(rx + lx) / 2.0,
+    return FaceMeasure(lip_gap=gap, lip_width=width, lip_thickness=thick / ocular, eye_right=er, eye_left=el, iris_x=(rx + lx) / 2.0,
                        iris_y=(ry + ly) / 2.0, yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll,
                        ocular_px=ocular)  # fmt: skip

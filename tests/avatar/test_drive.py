@@ -140,7 +140,8 @@ def test_tracker_reads_gaze_pitch_roll_and_lips(operator: Renderer) -> None:
     """Each other channel moves the way it was rendered (after a second at rest, the operator's neutral)."""
     poses = {"gaze+": FaceParams(gaze_x=1.0), "gaze-": FaceParams(gaze_x=-1.0), "down": FaceParams(head_pitch=7.0),
              "up": FaceParams(head_pitch=-7.0), "cw": FaceParams(head_roll=7.0), "ccw": FaceParams(head_roll=-7.0),
-             "spread": FaceParams(lip_spread=1.0), "pucker": FaceParams(pucker=1.0)}  # fmt: skip
+             "spread": FaceParams(lip_spread=1.0), "pucker": FaceParams(pucker=1.0),
+             "press": FaceParams(lips_pressed=1.0)}  # fmt: skip
     rest = operator.render(FaceParams())
     seen: dict[str, FaceParams] = {}
     with FaceTracker() as tracker:
@@ -159,7 +160,8 @@ def test_tracker_reads_gaze_pitch_roll_and_lips(operator: Renderer) -> None:
     assert seen["down"].head_pitch > 1.5 and seen["up"].head_pitch < -1.0
     assert seen["cw"].head_roll > n.head_roll + 1.5 and seen["ccw"].head_roll < n.head_roll - 1.5
     assert seen["spread"].lip_spread > 0.5 and seen["spread"].pucker < 0.05
-    assert seen["pucker"].pucker > 0.1 and seen["pucker"].lip_spread < 0.1
+    assert seen["pucker"].pucker > 0.3 and seen["pucker"].lip_spread < 0.1 and seen["pucker"].lips_pressed < 0.01
+    assert seen["press"].lips_pressed > 0.3 and seen["press"].pucker < 0.05 and n.lips_pressed < 0.05
 
 
 def test_another_face_and_no_face(tmp_path: Path) -> None:
