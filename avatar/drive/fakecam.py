@@ -114,6 +114,7 @@ class Y4mWriter:
         self.frames += 1
 
     def close(self) -> None:
+        """Finish the file (Y4M has no trailer: every frame written is complete)."""
         self._f.close()
 
 

@@ -59,6 +59,7 @@ class TakeoverStats:
 
     @property
     def track_ms_per_frame(self) -> float:
+        """Mean FaceMesh time per camera frame tracked (face found or not)."""
         n = self.video_tracked + self.video_no_face
         return 1000.0 * self.track_s / n if n else 0.0
 

@@ -126,12 +126,16 @@ def test_tracker_sees_the_blinks(cam: FakeCam, tracked: list[FaceParams | None])
         assert np.percentile(lid[far], 95) < 0.25
 
 
-def test_tracker_follows_the_head_turn(cam: FakeCam, tracked: list[FaceParams | None]) -> None:
+def test_tracker_follows_the_head_turn(cam: FakeCam, frames: list[np.ndarray], tracked: list[FaceParams | None]) -> None:
     """Positive yaw turns the face towards the picture's right, in the clip and in what is tracked."""
     yaw = np.array([p.head_yaw for p in tracked])  # type: ignore[union-attr]
     assert _corr(yaw, cam.yaw) > 0.8
     assert yaw[cam.yaw > 4].mean() > 1.0 and yaw[cam.yaw < -4].mean() < -1.0
     assert np.abs(yaw).max() <= 8.0
+    with FaceTracker(mirror=True) as mirrored:  # a camera that sends a mirror image: the turn flips back
+        turned = sorted(np.argsort(-cam.yaw)[:6])  # the frames turned furthest to the picture's right
+        flipped = [mirrored.track(frames[i], k / FPS) for k, i in enumerate(turned)]
+    assert all(p is not None and p.head_yaw < -0.5 for p in flipped), flipped
     pitch = np.array([p.head_pitch for p in tracked])  # type: ignore[union-attr]
     assert abs(_corr(pitch, cam.jaw)) < 0.3, "talking nods the head (the jaw's tilt of the mesh is not taken out)"
 
