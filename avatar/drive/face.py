@@ -119,3 +119,9 @@ class FaceTracker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def decode_image(data: bytes) -> np.ndarray | None:
+    """RGB pixels of a JPEG or PNG, or None if the bytes are not a picture."""
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -89,3 +89,16 @@ class MicDriver:
         a = resample(np.asarray(pcm).reshape(-1).astype(np.int16), sample_rate, self.rate)
         edges = np.round(np.arange(int(len(a) * self.fps / self.rate) + 1) * self.rate / self.fps).astype(int)
         return np.array([self.feed(a[lo:hi]) for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
+
+
+def pcm16(pcm: np.ndarray | bytes) -> np.ndarray:
+    """Mono int16 samples from little-endian bytes, an int16 array, or a float array in -1..1."""
+    if isinstance(pcm, bytes | bytearray | memoryview):
+        return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+    a = np.asarray(pcm)
+    if a.ndim > 1 and a.size != max(a.shape):
+        raise ValueError(f"microphone audio must be mono, got shape {a.shape}")
+    a = a.reshape(-1)
+    if a.dtype.kind == "f":
+        return (np.clip(a, -1.0, 1.0) * 32767.0).astype(np.int16)
+    return a

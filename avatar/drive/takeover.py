@@ -16,12 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-import cv2
 import numpy as np
 
 from avatar.animate import Animator
-from avatar.drive.face import FaceTracker
-from avatar.drive.mic import MicDriver
+from avatar.drive.face import FaceTracker, decode_image
+from avatar.drive.mic import MicDriver, pcm16
 from avatar.types import FaceParams
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class Takeover:
 
         Chunks play in the order they arrive; `ts` is accepted for symmetry with push_video and not needed.
         """
-        a = _pcm16(pcm)
+        a = pcm16(pcm)
         with self._in_lock:  # the resampler's state runs from chunk to chunk
             out = self.mic.resample(a, int(sample_rate))
         with self._lock:
@@ -230,7 +229,7 @@ class Takeover:
 
     # -- tracking ----------------------------------------------------------------------------------
     def _track(self, image: np.ndarray | bytes, ts: float) -> None:
-        rgb = _decode(image) if isinstance(image, bytes) else image
+        rgb = decode_image(image) if isinstance(image, bytes) else image
         if rgb is None:
             with self._lock:
                 self.stats.video_bad += 1
@@ -279,22 +278,3 @@ class Takeover:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _pcm16(pcm: np.ndarray | bytes) -> np.ndarray:
-    """Mono int16 samples from little-endian bytes, an int16 array, or a float array in -1..1."""
-    if isinstance(pcm, bytes | bytearray | memoryview):
-        return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
-    a = np.asarray(pcm)
-    if a.ndim > 1 and a.size != max(a.shape):
-        raise ValueError(f"microphone audio must be mono, got shape {a.shape}")
-    a = a.reshape(-1)
-    if a.dtype.kind == "f":
-        return (np.clip(a, -1.0, 1.0) * 32767.0).astype(np.int16)
-    return a
-
-
-def _decode(data: bytes) -> np.ndarray | None:
-    """RGB pixels of a JPEG or PNG, or None if the bytes are not a picture."""
-    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    return None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
