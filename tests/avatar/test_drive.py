@@ -29,7 +29,7 @@ from avatar.sinks import VideoSink
 from avatar.types import FaceParams
 from show.program import Program
 from tests.avatar.chromium_capture import capture
-from tests.avatar.portraits import hopper, save
+from tests.avatar.portraits import astronaut, hopper, save, turned
 from voice.types import Speech
 
 FPS = 25
@@ -188,6 +188,32 @@ def test_another_face_and_no_face(tmp_path: Path) -> None:
         from skimage import data
 
         assert tracker.track(np.ascontiguousarray(data.rocket()), 1.04) is None
+
+
+@pytest.mark.parametrize("photo", ["astronaut", "hopper"])
+def test_real_photos_turned_and_tilted(photo: str) -> None:
+    """Real pixels, not the rig's warp: a photo tilted in the picture, and its face turned in 3-D (portraits.turned)."""
+    img = astronaut() if photo == "astronaut" else hopper()
+    h, w = img.shape[:2]
+
+    def head(frame: np.ndarray) -> tuple[float, float]:
+        with FaceTracker() as tracker:
+            for i in range(4):
+                p = tracker.track(frame, i / FPS)
+            assert p is not None and tracker.last is not None
+            return p.head_roll, tracker.last.measure.yaw_deg
+
+    def tilt(deg: float) -> np.ndarray:  # clockwise on the screen for deg > 0
+        return cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), -deg, 1.0), (w, h),
+                              borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+    roll0, yaw0 = head(img)
+    assert abs(yaw0) < 5
+    for deg in (-12.0, 12.0):  # the rig gets half the operator's tilt
+        assert head(tilt(deg))[0] - roll0 == pytest.approx(deg / 2, abs=2.0)
+    if photo == "hopper":  # turning a face in 3-D takes a few seconds: one photo is enough
+        left, right = head(turned(img, 25.0))[1], head(turned(img, -25.0))[1]  # +25: to the picture's left
+        assert -32 < left < -12 and 12 < right < 32, (left, right)
 
 
 def test_mic_driver_follows_the_loudness() -> None:
