@@ -20,6 +20,7 @@ import numpy as np
 
 from avatar.animate import Animator
 from avatar.drive.face import FaceTracker, decode_image
+from avatar.drive.jitter import VoiceBuffer
 from avatar.drive.mic import MicDriver, pcm16
 from avatar.types import FaceParams
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 PREFILL_S = 0.06  # voice held back before playing (and again after running dry): covers network jitter
 MAX_BUFFER_S = 0.2  # more than this queued (the mic's clock runs fast) and the oldest audio is dropped
 FACE_TIMEOUT_S = 0.5  # a tracked face older than this is stale: the mouth follows the voice instead
+FACE_HISTORY = 32  # tracked faces kept (about a second), to match each slice of voice with its moment
+SAME_CLOCK_S = 1.0  # voice and camera times further apart than this are not on one clock: times are ignored
 VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator's voice
 
 
@@ -55,6 +58,7 @@ class TakeoverStats:
     first_frame_s: float | None = None  # from the takeover's start to the first frame the operator drove (face or voice)
     first_face_s: float | None = None  # ... to the first frame their face drove
     source: str = "idle"  # what drove the last frame: "face", "voice" or "idle"
+    av_offset_ms: float | None = None  # the voice playing was said this long after the face shown was seen
 
     @property
     def track_ms_per_frame(self) -> float:
@@ -82,10 +86,9 @@ class Takeover:
         self.mic = MicDriver(sample_rate=self.rate, fps=self.fps)
         self._idle = Animator(fps=self.fps, seed=seed)  # blinks, sway, gaze and breath
         self._lock = threading.Lock()
-        self._face: tuple[FaceParams, float] | None = None  # (params, clock time it was tracked)
-        self._buf: deque[np.ndarray] = deque()
-        self._buffered = 0
-        self._primed = False
+        self._faces: deque[tuple[float, FaceParams, float]] = deque(maxlen=FACE_HISTORY)  # (ts, params, clock)
+        self._voice = VoiceBuffer(self.rate, prefill_s=PREFILL_S, max_s=MAX_BUFFER_S)
+        self._heard: float | None = None  # capture time of the voice just played, on the operator's clock
         self._pending: tuple[np.ndarray | bytes, float] | None = None
         self._wake = threading.Condition(self._lock)
         self._in_lock = threading.Lock()
@@ -118,7 +121,8 @@ class Takeover:
         self.started_at = self.clock()
         self.stats.first_frame_s = self.stats.first_face_s = None
         with self._lock:  # voice that piled up before going on air would only add delay
-            self._trim(PREFILL_S)
+            self._voice.trim(PREFILL_S)
+            self.stats.audio_dropped_s = self._voice.dropped / self.rate
 
     # -- in (the console's thread) -------------------------------------------------------------
     def push_video(self, image: np.ndarray | bytes, ts: float | None = None) -> None:
@@ -139,50 +143,24 @@ class Takeover:
     def push_audio(self, pcm: np.ndarray | bytes, sample_rate: int, ts: float | None = None) -> None:
         """A chunk of the operator's microphone, mono: int16 samples (an array or little-endian bytes) or floats in -1..1.
 
-        Chunks play in the order they arrive; `ts` is accepted for symmetry with push_video and not needed.
+        Chunks play in the order they arrive. `ts` is when the chunk's first sample was captured: given on
+        the same clock as push_video's, it lets the face shown with each slice of voice be the camera frame
+        taken at that moment (see TakeoverStats.av_offset_ms).
         """
         a = pcm16(pcm)
         with self._in_lock:  # the resampler's state runs from chunk to chunk
             out = self.mic.resample(a, int(sample_rate))
         with self._lock:
             self.stats.audio_in_s += len(a) / sample_rate
-            self._buf.append(out)
-            self._buffered += len(out)
-            self._trim(MAX_BUFFER_S)  # keep the latency bounded
-
-    def _trim(self, keep_s: float) -> None:
-        """Drop the oldest buffered voice beyond keep_s seconds (caller holds the lock)."""
-        limit = int(keep_s * self.rate)
-        while self._buffered > limit and self._buf:
-            head = self._buf[0]
-            cut = min(self._buffered - limit, len(head))
-            self._buf[0] = head[cut:]
-            if not len(self._buf[0]):
-                self._buf.popleft()
-            self._buffered -= cut
-            self.stats.audio_dropped_s += cut / self.rate
+            self._voice.push(out, ts)
+            self.stats.audio_dropped_s = self._voice.dropped / self.rate
 
     # -- out (the programme's thread) -------------------------------------------------------------
     def audio(self, n: int) -> np.ndarray:
         """The next n samples of the operator's voice at the programme rate; silence while the buffer fills."""
-        out = np.zeros(n, np.int16)
         with self._lock:
-            if not self._primed and self._buffered >= int(PREFILL_S * self.rate):
-                self._primed = True
-            got = 0
-            while self._primed and got < n and self._buf:
-                head = self._buf[0]
-                take = min(n - got, len(head))
-                out[got : got + take] = head[:take]
-                got += take
-                if take == len(head):
-                    self._buf.popleft()
-                else:
-                    self._buf[0] = head[take:]
-            self._buffered -= got
-            if self._primed and got < n:
-                self._primed = False
-                self.stats.underruns += 1
+            out, self._heard = self._voice.take(n)
+            self.stats.underruns = self._voice.underruns
         self.mic.feed(out)
         return out
 
@@ -194,10 +172,10 @@ class Takeover:
         """
         now = self.clock()
         with self._lock:
-            face = self._face
+            face = self._pick_face()
         idle = self._idle.params_at(pts)
-        if face is not None and now - face[1] <= FACE_TIMEOUT_S:
-            params, source = replace(face[0], breath=idle.breath), "face"
+        if face is not None and now - face[2] <= FACE_TIMEOUT_S:
+            params, source = replace(face[1], breath=idle.breath), "face"
         else:
             jaw, spread = self.mic.mouth()
             params = replace(idle, jaw_open=jaw, lip_spread=spread, head_pitch=idle.head_pitch - 0.5 * jaw)
@@ -209,12 +187,25 @@ class Takeover:
             self.stats.first_face_s = now - self.started_at
         return params
 
+    def _pick_face(self) -> tuple[float, FaceParams, float] | None:
+        """The newest face, or the one taken when the voice now playing was said (caller holds the lock)."""
+        if not self._faces:
+            return None
+        newest = self._faces[-1]
+        heard = self._heard
+        if heard is None or abs(heard - newest[0]) > SAME_CLOCK_S:  # no times, or not on one clock
+            self.stats.av_offset_ms = None
+            return newest
+        face = next((f for f in reversed(self._faces) if f[0] <= heard + 1e-6), self._faces[0])  # seen by then
+        self.stats.av_offset_ms = 1000.0 * (heard - face[0])
+        return face
+
     @property
     def face_visible(self) -> bool:
         """The camera shows the operator's face now (a fresh tracked frame): the console's "tracking" light."""
         with self._lock:
-            face = self._face
-        return face is not None and self.clock() - face[1] <= FACE_TIMEOUT_S
+            face = self._faces[-1] if self._faces else None
+        return face is not None and self.clock() - face[2] <= FACE_TIMEOUT_S
 
     @property
     def voice_level(self) -> float:
@@ -225,7 +216,7 @@ class Takeover:
     def buffered_s(self) -> float:
         """Seconds of the operator's voice waiting to be played."""
         with self._lock:
-            return self._buffered / self.rate
+            return self._voice.buffered / self.rate
 
     # -- tracking ----------------------------------------------------------------------------------
     def _track(self, image: np.ndarray | bytes, ts: float) -> None:
@@ -241,10 +232,10 @@ class Takeover:
             self.stats.track_s += took
             if params is None:
                 self.stats.video_no_face += 1
-                self._face = None
+                self._faces.clear()
             else:
                 self.stats.video_tracked += 1
-                self._face = (params, self.clock())
+                self._faces.append((ts, params, self.clock()))
 
     def _work(self) -> None:
         while True:

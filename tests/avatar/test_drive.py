@@ -309,6 +309,29 @@ def test_takeover_drives_a_real_programme(frames: list[np.ndarray], cam: FakeCam
     assert program.queued_s == 0 and not program.speaking, "the held line did not resume and finish"
 
 
+def test_face_shown_is_the_one_seen_when_the_voice_was_said(frames: list[np.ndarray], cam: FakeCam) -> None:
+    """With capture times on one clock, each slice of voice comes with the camera frame of its moment:
+    the voice waits in the jitter buffer, so the newest face would run ahead of it."""
+    mic = voice(SECONDS, AUDIO_RATE)
+    step = AUDIO_RATE // FPS
+    for shift, expect_aligned in ((0.0, True), (1000.0, False)):  # the second: the two clocks disagree
+        with Takeover(sample_rate=RATE, fps=FPS, threaded=False) as tk:
+            jaw, offsets = [], []
+            for i in range(40):
+                tk.push_video(frames[i], i / FPS)
+                tk.push_audio(mic[i * step : (i + 1) * step], AUDIO_RATE, i / FPS + shift)
+                tk.audio(RATE // FPS)
+                jaw.append(tk.params(i / FPS).jaw_open)
+                offsets.append(tk.stats.av_offset_ms)
+        jaw_a = np.array(jaw[5:])
+        now, late = _corr(jaw_a, cam.jaw[5:40]), _corr(jaw_a, cam.jaw[4:39])  # the frame just in, or the one before
+        if expect_aligned:
+            assert all(o is not None and 0.0 <= o <= 1000.0 / FPS for o in offsets[5:]), offsets  # within a frame
+            assert late > now, (late, now)  # the face follows the voice's moment, one frame behind the camera
+        else:
+            assert all(o is None for o in offsets) and now > late  # times ignored: the newest face
+
+
 def test_threaded_takeover_takes_jpeg_and_never_blocks(frames: list[np.ndarray]) -> None:
     """The console's path: JPEG bytes in from another thread; params/audio answer at once; first frame ≤ 500 ms."""
     with Takeover(sample_rate=RATE, fps=FPS) as tk:
