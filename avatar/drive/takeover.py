@@ -3,7 +3,8 @@
 The console's WebSocket handler pushes camera frames and microphone chunks from its own thread; the
 programme clock asks, once per frame, for the face (`params`) and the next slice of sound (`audio`).
 Nothing here blocks the clock: the newest camera frame wins (older ones are dropped while the tracker
-is busy), and the voice runs through a small jitter buffer that plays silence when it runs dry.
+is busy), and the voice runs through a small jitter buffer that plays silence when it runs dry. Given
+capture times on one clock, the face shown with each slice of voice is the one seen when it was said.
 """
 
 from __future__ import annotations
