@@ -2,6 +2,13 @@
 
 `Takeover` is what the console feeds (camera frames, mic chunks) and the programme reads (FaceParams and
 audio per frame); `FaceTracker` and `MicDriver` are its two halves; `fakecam` makes test media.
+
+    tk = Takeover.for_program(program)       # when the operator's camera opens: tracking warms up
+    tk.push_video(jpeg_bytes, ts)            # each camera frame (any thread)
+    tk.push_audio(pcm, sample_rate, ts)      # each microphone chunk, mono int16 or float
+    tk.attach(program)                       # the takeover click: the operator is on air
+    tk.detach()                              # hand back: the held lines resume
+    tk.close()
 """
 
 from avatar.drive.face import FaceTracker
