@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import wave
 from pathlib import Path
@@ -310,6 +311,49 @@ def test_takeover_drives_a_real_programme(frames: list[np.ndarray], cam: FakeCam
     assert program.takeover is None
     program.run_for(1.2)
     assert program.queued_s == 0 and not program.speaking, "the held line did not resume and finish"
+
+
+def test_live_programme_with_a_console_thread(frames: list[np.ndarray]) -> None:
+    """All three threads as on air: the console pushing JPEG at 30 fps and 20 ms of mic, the tracker, and a
+    real-time programme; the operator is on air within 500 ms of the click and their voice comes out."""
+    host = Renderer(build_rig(assets.default_portrait(), size=(360, 640)))
+    rec = AudioRecorder()
+    program = Program(render=host.render, animator=Animator(fps=FPS), sinks=[rec], fps=FPS, sample_rate=RATE)
+    jpegs = [cv2.imencode(".jpg", cv2.cvtColor(f, cv2.COLOR_RGB2BGR))[1].tobytes() for f in frames[:30]]
+    mic = voice(SECONDS, AUDIO_RATE)
+    stop = threading.Event()
+
+    def console() -> None:
+        t0, n = time.monotonic(), 0
+        while not stop.is_set():
+            if n <= (time.monotonic() - t0) * 50:  # a camera frame every 1/30 s, a mic chunk every 20 ms
+                if n % 5 in (0, 2, 3):
+                    tk.push_video(jpegs[(n * 3 // 5) % len(jpegs)])
+                tk.push_audio(mic[(n * 960) % (len(mic) - 960) :][:960], AUDIO_RATE)
+                n += 1
+            time.sleep(0.002)
+
+    program.start()
+    try:
+        time.sleep(0.3)
+        with Takeover.for_program(program) as tk:
+            first = len(rec.parts)
+            tk.attach(program)
+            feeder = threading.Thread(target=console, daemon=True)
+            feeder.start()
+            time.sleep(1.5)
+            stats = tk.stats
+            on_air = tk.stats.source
+            driven = rec.parts[first:]
+            stop.set()
+            feeder.join(timeout=2)
+        assert program.takeover is None  # closing the session handed back
+    finally:
+        stop.set()
+        program.stop()
+    assert stats.first_face_s is not None and stats.first_face_s <= 0.5, stats
+    assert on_air == "face" and stats.video_tracked >= 20 and stats.video_bad == 0, stats
+    assert np.abs(np.concatenate(driven)).max() > 3000, "the operator's voice did not come out"
 
 
 def test_face_shown_is_the_one_seen_when_the_voice_was_said(frames: list[np.ndarray], cam: FakeCam) -> None:
