@@ -33,6 +33,10 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.show import bench_show
 
         figures = bench_show(n=args.n or 12)
+    elif args.area == "console":
+        from bench.console import bench_console
+
+        figures = bench_console(n=args.n or 3)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

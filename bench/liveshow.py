@@ -4,6 +4,7 @@ bench: comments are posted to its ingest endpoint, the audit log is read back, a
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import signal
@@ -23,6 +24,7 @@ import assets
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
 _ADDRESS = re.compile(r"operator console: (http://\S+?)/?\s+token: (\S+)")
 
 

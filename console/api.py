@@ -52,6 +52,14 @@ class ShowAPI(Protocol):
 
     def takeover(self, operator: str, on: bool) -> Outcome: ...
 
+    def takeover_video(self, jpeg: bytes) -> None:
+        """One webcam frame from the operator taking over (ignored unless a takeover is on)."""
+        ...
+
+    def takeover_audio(self, pcm: bytes, sample_rate: int) -> None:
+        """A chunk of the operator's microphone (mono int16; ignored unless a takeover is on)."""
+        ...
+
     def record(self, kind: str, data: dict[str, Any]) -> None:
         """Write a console event (sign-in, refusal, connection) to the show's audit log."""
         ...

@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 FRAME_HEADER = struct.Struct("<4sIIf")  # b"NSF1", frame index, pts in ms, audio level 0..1
 FRAME_MAGIC = b"NSF1"
 MAX_TEXT = 500  # longest line an operator may type
+# client → server binary messages, for the takeover driver (webcam and mic): a magic, then the payload
+CAMERA_MAGIC = b"NSV1"  # then one webcam frame as JPEG
+MIC_HEADER = struct.Struct("<4sI")  # b"NSA1", sample rate; then mono int16 PCM
+MIC_MAGIC = b"NSA1"
 
 
 class _Msg(BaseModel):
@@ -69,6 +73,7 @@ class TraceItem(_Msg):
     kind: str
     text: str
     ms: dict[str, float]
+    on_air_pts_s: float | None = None  # where its first audio is on the programme (and in the recording)
 
 
 class ShowState(_Msg):
@@ -94,6 +99,7 @@ class ShowState(_Msg):
     summary: dict[str, float] = {}
     preview_latency_ms: dict[str, float] = {}
     takeover_available: bool = False
+    taking_over: bool = False
 
 
 class Outcome(_Msg):

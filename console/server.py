@@ -21,7 +21,17 @@ from starlette.websockets import WebSocketDisconnect
 
 from console import auth
 from console.api import ShowAPI
-from console.messages import CLIENT_MESSAGE, ErrorMsg, Outcome, Result, StateMsg, Welcome
+from console.messages import (
+    CAMERA_MAGIC,
+    CLIENT_MESSAGE,
+    MIC_HEADER,
+    MIC_MAGIC,
+    ErrorMsg,
+    Outcome,
+    Result,
+    StateMsg,
+    Welcome,
+)
 from console.preview import FrameEncoder
 
 log = logging.getLogger(__name__)
@@ -45,7 +55,7 @@ def _signin_page(error: str = "", status: int = 401) -> Response:
                     headers={**SECURITY_HEADERS, "WWW-Authenticate": "Bearer"})
 
 
-def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1", preview_fps: float = 12.0,
+def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1", preview_fps: float = 15.0,
                        state_interval_s: float = 0.5, heartbeat_s: float = 5.0, idle_prompt_s: float = 180.0,
                        idle_answer_s: float = 30.0, extra_origins: tuple[str, ...] = ()) -> FastAPI:
     """The console app for one show; `token` is required on every request."""
@@ -171,7 +181,8 @@ class _Session:
             await run_in_threadpool(self.show.record, "console_disconnected", {"operator": self.operator})
 
     async def _frames(self, fps: float) -> None:
-        last = -1
+        loop = asyncio.get_running_loop()
+        last, due = -1, loop.time()
         while True:
             index, pts, image = self.show.frame()
             if image is not None and index != last:
@@ -179,7 +190,8 @@ class _Session:
                 async with self._send:
                     await self.socket.send_bytes(data)
                 last = index
-            await asyncio.sleep(1.0 / fps)
+            due = max(due + 1.0 / fps, loop.time())  # a steady rate: encoding time is not added to the wait
+            await asyncio.sleep(due - loop.time())
 
     async def _states(self, every: float) -> None:
         while True:
@@ -198,7 +210,10 @@ class _Session:
                 return
             if message["type"] == "websocket.disconnect":
                 return
-            raw = message.get("text") or message.get("bytes") or b""
+            if message.get("bytes") is not None:
+                self._binary(message["bytes"])
+                continue
+            raw = message.get("text") or ""
             if len(raw) > MAX_MESSAGE:
                 await self.socket.close(code=1009, reason="message too big")
                 return
@@ -206,6 +221,15 @@ class _Session:
                 await self._handle(raw)
             except (WebSocketDisconnect, RuntimeError):
                 return
+
+    def _binary(self, data: bytes) -> None:
+        """Webcam frames and mic chunks for the takeover driver (see console.messages); others are dropped."""
+        magic = data[:4]
+        if magic == CAMERA_MAGIC:
+            self.show.takeover_video(data[4:])
+        elif magic == MIC_MAGIC and len(data) >= MIC_HEADER.size:
+            _, rate = MIC_HEADER.unpack_from(data)
+            self.show.takeover_audio(data[MIC_HEADER.size:], rate)
 
     async def _handle(self, raw: str | bytes) -> None:
         try:

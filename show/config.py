@@ -46,7 +46,7 @@ class ConsoleConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=0, le=65535)
     token: str | None = Field(default=None, min_length=12)  # default: a new one, printed once at the start
-    preview_fps: float = Field(default=12.0, ge=1, le=30)
+    preview_fps: float = Field(default=15.0, ge=1, le=30)  # the console's picture
     idle_prompt_s: float = Field(default=180.0, gt=0)  # no input this long: "are you there?"
     idle_answer_s: float = Field(default=30.0, gt=0)  # unanswered this long: heartbeats stop
 

@@ -46,10 +46,13 @@ class ShowControl:
         self._comments: OrderedDict[str, CommentItem] = OrderedDict()
         self._beats: dict[str, float] = {}
         self._latency: deque[float] = deque(maxlen=300)
+        self._on_air: dict[str, float] = {}  # line id → programme time of its first audio
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
         self._stopped = threading.Event()
         self._waiting: list[Utterance] = []  # lines approved during a stop: spoken after the resume
+        self.takeover_driver: object | None = None  # avatar.drive.takeover.Takeover, when the show has one
+        self.taking_over = False
 
     # -- reading ----------------------------------------------------------------------------------
     def frame(self) -> tuple[int, float, np.ndarray | None]:
@@ -94,7 +97,11 @@ class ShowControl:
         for t in list(self.brain.traces)[-n:]:
             start = "received" if "received" in t.at else "gated"
             ms = {s: v for s in list(t.at) if (v := t.ms(start, s)) is not None}
-            out.append(TraceItem(id=t.key, kind=t.kind, text=t.text[:200], ms=ms))
+            if t.key not in self._on_air and "first_audio" in t.at:
+                pts = self.tap.pts_at(t.at["first_audio"])
+                if pts is not None:
+                    self._on_air[t.key] = pts
+            out.append(TraceItem(id=t.key, kind=t.kind, text=t.text[:200], ms=ms, on_air_pts_s=self._on_air.get(t.key)))
         return out
 
     def _presence(self) -> str:
@@ -131,7 +138,8 @@ class ShowControl:
             products=[ProductItem(sku=p.sku, name=p.name, price=self.catalog.format_price(p.price), stock=p.stock)
                       for p in self.catalog.products],
             pending=self._pending(), comments=comments, audit=audit, traces=self._traces(),
-            summary=summary, preview_latency_ms=self.preview_latency(), takeover_available=False)
+            summary=summary, preview_latency_ms=self.preview_latency(),
+            takeover_available=self.takeover_driver is not None, taking_over=self.taking_over)
 
     def _mode(self) -> str:
         if self.ended:
@@ -240,7 +248,7 @@ class ShowControl:
 
     def stop(self, operator: str) -> Outcome:
         """Emergency stop: silence at the next audio slice and the holding slate up, until resumed."""
-        t0, pts = time.monotonic(), self.program.now_s
+        t0, pts, requested = time.monotonic(), self.program.now_s, time.time()
         with self._lock:
             self._stopped.set()
             while not self.brain.operator_lines.empty():
@@ -256,7 +264,7 @@ class ShowControl:
         figures = {"silent_after_ms": round((at - t0) * 1000.0, 1), "stop_pts_s": round(pts, 3),
                    "silent_pts_s": round(silent_pts, 3)}
         return self._done("stop", operator, Outcome(ok=True, message="stopped: silent", figures=figures),
-                          silent_at=round(time.time() - (time.monotonic() - at), 3))
+                          requested_at=round(requested, 3), silent_at=round(time.time() - (time.monotonic() - at), 3))
 
     def _start_guard(self) -> None:
         """While stopped, anything that reaches the programme (a line already in synthesis) is cut at once."""
@@ -281,9 +289,24 @@ class ShowControl:
         return self._done("set_product", operator, Outcome(ok=True, message=f"product {sku}"), sku=sku)
 
     def takeover(self, operator: str, on: bool) -> Outcome:
-        """The slot for the webcam/mic takeover driver (avatar/drive); refused until one is installed."""
-        return self._done("takeover", operator, Outcome(ok=False, message="takeover is not available in this "
-                                                        "show: no webcam/mic driver is installed"), on=on)
+        """The operator drives the face and voice (avatar.drive's Takeover, once the show attaches one)."""
+        driver = self.takeover_driver
+        if driver is None:
+            return self._done("takeover", operator, Outcome(ok=False, message="takeover is not available in this "
+                                                            "show: no webcam/mic driver is attached"), on=on)
+        if on:
+            driver.begin()  # type: ignore[attr-defined]
+        self.taking_over = on
+        return self._done("takeover", operator, Outcome(ok=True, message="takeover on" if on else "takeover off"),
+                          on=on)
+
+    def takeover_video(self, jpeg: bytes) -> None:
+        if self.taking_over and self.takeover_driver is not None:
+            self.takeover_driver.push_video(jpeg)  # type: ignore[attr-defined]
+
+    def takeover_audio(self, pcm: bytes, sample_rate: int) -> None:
+        if self.taking_over and self.takeover_driver is not None:
+            self.takeover_driver.push_audio(pcm, sample_rate)  # type: ignore[attr-defined]
 
     def record(self, kind: str, data: dict[str, Any]) -> None:
         self.audit.append(kind, data)

@@ -70,6 +70,14 @@ class PreviewTap(VideoSink):
                     return None
         return None
 
+    def pts_at(self, t: float) -> float | None:
+        """The programme time of the audio slice that went out first at or after monotonic time `t`."""
+        with self._lock:
+            for at, pts, _ in self._slices:
+                if at >= t:
+                    return pts
+        return None
+
     def first_silence_after(self, t: float) -> tuple[float, float] | None:
         """(monotonic, pts_s) of the first all-silent audio slice written after monotonic time `t`."""
         with self._lock:

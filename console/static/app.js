@@ -109,6 +109,7 @@
     const tk = $("takeover");
     tk.disabled = !s.takeover_available;
     tk.title = s.takeover_available ? "" : t("takeover_soon");
+    tk.textContent = t(s.taking_over ? "takeover_end" : "takeover");
     renderProducts(s);
     renderPending(s.pending);
     renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60);
@@ -203,7 +204,7 @@
   }
 
   function renderSummary(sum) {
-    $("summary").replaceChildren(...Object.entries(sum).flatMap(([k, v]) => [el("dt", "", k), el("dd", "", String(v))]));
+    $("summary").replaceChildren(...Object.entries(sum).flatMap(([k, v]) => [el("dt", "", k), el("dd", "", Number.isInteger(v) ? String(v) : v.toFixed(1))]));
   }
 
   function renderTraces(traces) {
@@ -270,8 +271,8 @@
   // -- controls -----------------------------------------------------------------------------------------
   $("pause").onclick = () => send({ type: "pause" });
   $("resume").onclick = () => send({ type: "resume" });
-  $("stop").onclick = () => send({ type: "stop" });
-  $("takeover").onclick = () => send({ type: "takeover", on: true });
+  $("stop").onclick = () => { ns.stopClickedAt = Date.now(); send({ type: "stop" }); };
+  $("takeover").onclick = () => send({ type: "takeover", on: !(ns.state && ns.state.taking_over) });
   $("say").onclick = () => {
     const text = $("say-text").value.trim();
     if (text) send({ type: "say", text });

@@ -3,7 +3,7 @@
 window.NS_STRINGS = {
   en: {
     connecting: "Connecting…", disconnected: "Disconnected — reconnecting…", signout: "Sign out",
-    pause: "Pause", resume: "Resume", stop: "STOP", takeover: "Take over",
+    pause: "Pause", resume: "Resume", stop: "STOP", takeover: "Take over", takeover_end: "End takeover",
     takeover_soon: "Takeover (webcam and mic) is not available in this show yet",
     say_title: "Say this", say: "Speak", products: "Product on screen", held: "Held for approval",
     comments: "Comments", summary: "Run summary", latency: "Latency (ms)", audit: "Audit trail",
@@ -17,7 +17,7 @@ window.NS_STRINGS = {
   },
   zh: {
     connecting: "连接中…", disconnected: "连接断开，正在重连…", signout: "退出",
-    pause: "暂停", resume: "继续", stop: "紧急停止", takeover: "真人接管",
+    pause: "暂停", resume: "继续", stop: "紧急停止", takeover: "真人接管", takeover_end: "结束接管",
     takeover_soon: "本场暂不支持真人接管（摄像头和麦克风）",
     say_title: "让主播说", say: "播出", products: "当前商品", held: "待审核",
     comments: "评论", summary: "本场统计", latency: "延迟（毫秒）", audit: "审计记录",

@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from bench.liveshow import LiveShow, sign_in
-from console.messages import SERVER_MESSAGE, Welcome
+from console.messages import SERVER_MESSAGE, Approve, ErrorMsg, Result, Takeover, Welcome
 
 SEEN: dict[str, float] = {}  # programme times the recording is checked at, once the show has ended
 
@@ -51,19 +51,6 @@ def entries(show: LiveShow, kind: str, **match: Any) -> list[dict[str, Any]]:
     return [e for e in show.audit() if e["kind"] == kind and all(e["data"].get(k) == v for k, v in match.items())]
 
 
-def wait_quiet(show: LiveShow, for_s: float = 1.0) -> None:
-    """Until the host has said the whole pitch and nothing has been on air for `for_s`."""
-    since = [time.monotonic()]
-
-    def quiet() -> bool:
-        s = show.state()
-        if s["speaking"] or s["pitch_spoken"] < len(s["pitch"]):
-            since[0] = time.monotonic()
-        return time.monotonic() - since[0] >= for_s
-
-    wait_until(quiet, timeout=60)
-
-
 def test_refused_without_the_token(show: LiveShow) -> None:
     for path in ("/", "/static/app.js", "/api/state"):
         assert httpx.get(show.url + path).status_code == 401, path
@@ -87,7 +74,26 @@ def test_refused_without_the_token(show: LiveShow) -> None:
     assert e.value.rcvd is not None and e.value.rcvd.code == 4403
     with connect(ws_url, origin=origin, additional_headers=auth) as ws:  # type: ignore[arg-type]
         first = SERVER_MESSAGE.validate_json(ws.recv(timeout=5))
-    assert isinstance(first, Welcome) and first.operator == "bot"
+        assert isinstance(first, Welcome) and first.operator == "bot"
+        ws.send('{"type": "approve"}')
+        ws.send("not json")
+        ws.send(Takeover(on=True).model_dump_json())
+        for _ in range(12):
+            ws.send(Approve(id="no-such-line").model_dump_json())
+        replies = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len([r for r in replies if isinstance(r, (Result, ErrorMsg))]) < 15:
+            raw = ws.recv(timeout=5)
+            if isinstance(raw, str):
+                replies.append(SERVER_MESSAGE.validate_json(raw))
+    errors = [r.message for r in replies if isinstance(r, ErrorMsg)]
+    assert len(errors) == 2 and all(e.startswith("bad message") for e in errors), errors
+    results = [r for r in replies if isinstance(r, Result)]
+    takeover = next(r for r in results if r.action == "takeover")
+    assert not takeover.outcome.ok and "not available" in takeover.outcome.message
+    approves = [r.outcome.message for r in results if r.action == "approve"]
+    assert "no held line with that id" in approves and any("too many actions" in m for m in approves)
+    assert entries(show, "operator_action", action="takeover", operator="bot", ok=False)
 
 
 def test_sign_in_in_the_browser(browser: Any, show: LiveShow) -> None:
@@ -133,7 +139,6 @@ def test_comment_feed_shows_triage(page: Any, show: LiveShow) -> None:
 def test_approve_a_held_line_and_it_is_spoken(page: Any, show: LiveShow) -> None:
     line = held_for(page, "how much is the hoodie?")
     line_id = line.get_attribute("data-id")
-    wait_quiet(show)
     line.locator("button[data-action=approve]").click()
     spoken = show.wait_audit(lambda e: e["kind"] == "spoken" and e["data"]["id"] == line_id)
     assert "$39.90" in spoken["data"]["text"]
@@ -142,6 +147,8 @@ def test_approve_a_held_line_and_it_is_spoken(page: Any, show: LiveShow) -> None
     gate = entries(show, "gate", id=line_id, verdict="pass")[0]
     assert gate["data"]["by"] == "Mei"
     SEEN["approved_pts"] = action["data"]["pts_s"]
+    trace = wait_until(lambda: [x for x in show.state()["traces"] if x["id"] == line_id and x["on_air_pts_s"]])
+    SEEN["approved_on_air"] = trace[0]["on_air_pts_s"]
     page.locator(f"#pending li[data-id='{line_id}']").wait_for(state="detached", timeout=5000)
 
 
@@ -157,7 +164,7 @@ def edit_held(page: Any, show: LiveShow, comment: dict[str, str], text: str) -> 
 
 
 def test_edit_is_spoken_as_edited_and_a_bad_edit_is_blocked(page: Any, show: LiveShow) -> None:
-    edited = "The Stone Mug is $14.50, and it holds 350 ml."
+    edited = "The Stone Mug is $14.50, and it is dishwasher safe."
     line_id = edit_held(page, show, {"id": "e1", "user": "bo", "text": "how much is the mug?"}, edited)
     spoken = show.wait_audit(lambda e: e["kind"] == "spoken" and e["data"]["id"] == line_id)
     assert spoken["data"]["text"] == edited
@@ -195,6 +202,7 @@ def test_say_this_goes_through_the_gate(page: Any, show: LiveShow) -> None:
     page.click("#say")
     wait_until(lambda: "blocked" in page.inner_text("#toast"), timeout=5)
     assert not [e for e in entries(show, "spoken") if "guaranteed" in e["data"]["text"]]
+    page.fill("#say-text", "")
 
 
 def test_product_switch(page: Any, show: LiveShow) -> None:
@@ -258,9 +266,10 @@ def test_phone_layout_language_and_screenshots(browser: Any, page: Any, show: Li
     assert phone.inner_text("#stop") == "紧急停止" and phone.inner_text("#lang-toggle") == "English"
     phone.click("#lang-toggle")
     assert phone.inner_text("#stop") == "STOP"
+    time.sleep(2.5)  # a full window for the fps figure on the page
     shots = [tmp_path / "console_laptop.png", tmp_path / "console_phone.png"]
     page.screenshot(path=str(shots[0]))
-    phone.screenshot(path=str(shots[1]), full_page=True)
+    phone.screenshot(path=str(shots[1]))
     assert all(s.stat().st_size > 20_000 for s in shots)
     if os.environ.get("NIGHTSHIFT_CONSOLE_SHOTS"):  # refresh the README's pictures
         for s in shots:
@@ -287,12 +296,13 @@ def test_emergency_stop_is_silent_within_200_ms_and_the_recording_agrees(page: A
     spoken = show.wait_audit(lambda e: e["kind"] == "spoken" and "longer note" in e["data"]["text"])
     wait_until(lambda: show.state()["level"] > 0.05, timeout=15, every=0.02)
     time.sleep(0.5)
-    clicked = time.time()
     page.click("#stop")
+    clicked = ns(page, "stopClickedAt") / 1000.0  # when the page took the click (the same machine's clock)
     stop = show.wait_audit(lambda e: e["kind"] == "operator_action" and e["data"]["action"] == "stop")["data"]
     assert stop["ok"] and stop["operator"] == "Mei"
     assert stop["silent_after_ms"] <= 200, stop
-    assert stop["silent_at"] - clicked <= 0.2, f"click to silence {stop['silent_at'] - clicked:.3f} s"
+    assert stop["silent_at"] - clicked <= 0.2, (f"click to silence {stop['silent_at'] - clicked:.3f} s, of which "
+                                                f"{stop['requested_at'] - clicked:.3f} s to reach the show")
     wait_until(lambda: show.state()["mode"] == "stopped", timeout=5)
     page.fill("#say-text", "hello again")
     page.click("#say")
@@ -303,9 +313,9 @@ def test_emergency_stop_is_silent_within_200_ms_and_the_recording_agrees(page: A
     assert show.finish() == 0, show.stderr()[-2000:]
 
     pcm, rate = _audio(show.mp4)
-    t = SEEN["approved_pts"]
-    assert _rms(pcm, rate, t + 0.3, t + 3.0) > 0.02, "the approved line is in the recording"
-    assert _rms(pcm, rate, t - 1.0, t - 0.1) < 0.005, "and it began after the approval"
+    t, on_air = SEEN["approved_pts"], SEEN["approved_on_air"]
+    assert on_air >= t, "the approved line went on air after the approval"
+    assert _rms(pcm, rate, on_air, on_air + 1.5) > 0.02, "and the recording has it there"
     assert _rms(pcm, rate, stop["stop_pts_s"] - 0.5, stop["stop_pts_s"]) > 0.02, "the host was speaking"
     quiet = pcm[int((stop["silent_pts_s"] + 0.05) * rate): int((stop["silent_pts_s"] + 1.5) * rate)]
     assert len(quiet) and float(np.abs(quiet).max()) < 0.01, "silence after the stop"
