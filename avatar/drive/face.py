@@ -26,7 +26,7 @@ MIN_OCULAR_PX = 8.0  # a "face" with the eyes closer than this is a false detect
 _FILTERS: dict[str, tuple[float, float]] = {
     "jaw_open": (3.0, 2.0), "lip_spread": (2.0, 2.0), "pucker": (2.0, 2.0), "lips_pressed": (6.0, 6.0),
     "blink_left": (10.0, 10.0), "blink_right": (10.0, 10.0),
-    "head_yaw": (1.5, 0.3), "head_pitch": (1.5, 0.3), "head_roll": (1.5, 0.3),
+    "head_yaw": (3.0, 0.5), "head_pitch": (3.0, 0.5), "head_roll": (3.0, 0.5),
     "gaze_x": (2.0, 1.0), "gaze_y": (2.0, 1.0),
 }  # fmt: skip
 

@@ -93,6 +93,8 @@ def test_tracker_follows_the_head_turn(operator_clip: FakeCam, operator_frames: 
     """Positive yaw turns the face towards the picture's right, in the clip and in what is tracked."""
     yaw = np.array([p.head_yaw for p in tracked])  # type: ignore[union-attr]
     assert corr(yaw, operator_clip.yaw) > 0.8
+    by_lag = [corr(yaw[d:], operator_clip.yaw[: len(yaw) - d]) for d in range(5)]
+    assert int(np.argmax(by_lag)) <= 1, by_lag  # the smoothing keeps the head within a frame of the camera
     assert yaw[operator_clip.yaw > 4].mean() > 1.0 and yaw[operator_clip.yaw < -4].mean() < -1.0
     assert np.abs(yaw).max() <= 8.0
     with FaceTracker(mirror=True) as mirrored:  # a camera that sends a mirror image: the turn flips back
