@@ -250,6 +250,8 @@ class _Session:
             else:
                 show.frame_shown(msg.index)
             return
+        if msg.type == "stop":  # silence first, on this loop, before anything else (and whatever the rate)
+            show.halt()
         if not self.actions.allow(op):
             out = Outcome(ok=False, message="too many actions: wait a moment")
             await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())

@@ -7,27 +7,18 @@ switch runs there too. An emergency stop cuts the programme at once and keeps it
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from compliance.gate import GateError, Utterance
-from console.messages import (
-    AuditItem,
-    CommentItem,
-    HeldLine,
-    Outcome,
-    ProductItem,
-    ShowState,
-    TraceItem,
-)
+from console.messages import Outcome, ShowState
 from show.runtime import Brain
-from show.tap import AuditTail, PreviewTap
+from show.tap import PreviewTap
+from show.view import ShowView
 
 ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
 LANGS = ("en", "zh")
@@ -41,12 +32,10 @@ class ShowControl:
         self.gate, self.program, self.audit = brain.gate, brain.program, brain.audit
         self.catalog = brain.engine.catalog
         self.lang = brain.lang
-        self.tail = AuditTail(audit_path)
+        self.view = ShowView(brain, tap, audit_path=audit_path)
         self.ended = False
-        self._comments: OrderedDict[str, CommentItem] = OrderedDict()
         self._beats: dict[str, float] = {}
-        self._latency: deque[float] = deque(maxlen=300)
-        self._on_air: dict[str, float] = {}  # line id → programme time of its first audio
+        self._halted: tuple[float, float, float] | None = None  # (monotonic, epoch, pts) of the latest stop
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -62,84 +51,15 @@ class ShowControl:
         return self.tap.level
 
     def frame_shown(self, index: int) -> None:
-        t = self.tap.rendered_at(index)
-        if t is not None:
-            self._latency.append((time.monotonic() - t) * 1000.0)
-
-    def _follow_audit(self) -> None:
-        for e in self.tail.read():
-            if e.get("kind") != "comment":
-                continue
-            d = e.get("data") or {}
-            item = CommentItem(id=str(d.get("id", "")), user=str(d.get("user", "")), text=str(d.get("text", "")),
-                               intent=str(d.get("intent", "")), lang=str(d.get("lang", "")),
-                               flags=[str(f) for f in d.get("flags") or []], skip=d.get("skip"),
-                               ts=float(e.get("ts", 0.0)))
-            with self._lock:
-                self._comments[item.id] = item
-                while len(self._comments) > 300:
-                    self._comments.popitem(last=False)
-
-    def _pending(self) -> list[HeldLine]:
-        out = []
-        for u in self.gate.pending():
-            try:
-                reasons = list(self.gate.held(u.id).reasons)
-            except GateError:  # decided in the meantime
-                continue
-            c = self._comments.get(u.comment_id or "")
-            out.append(HeldLine(id=u.id, kind=u.kind, text=u.text, lang=u.lang, comment_id=u.comment_id,
-                                comment_text=c.text if c else "", reasons=reasons))
-        return out
-
-    def _traces(self, n: int = 12) -> list[TraceItem]:
-        out = []
-        for t in list(self.brain.traces)[-n:]:
-            start = "received" if "received" in t.at else "gated"
-            ms = {s: v for s in list(t.at) if (v := t.ms(start, s)) is not None}
-            if t.key not in self._on_air and "first_audio" in t.at:
-                pts = self.tap.pts_at(t.at["first_audio"])
-                if pts is not None:
-                    self._on_air[t.key] = pts
-            out.append(TraceItem(id=t.key, kind=t.kind, text=t.text[:200], ms=ms, on_air_pts_s=self._on_air.get(t.key)))
-        return out
-
-    def _presence(self) -> str:
-        p = self.brain.presence
-        if p is None or not self.gate.profile.operator_required:
-            return "not_required"
-        return p.state()
-
-    def preview_latency(self) -> dict[str, float]:
-        lat = np.array(self._latency or [0.0])
-        return {"p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
-                "n": float(len(self._latency))}
+        self.view.frame_shown(index)
 
     def snapshot(self) -> ShowState:
-        """The whole state as the console shows it (reads the new audit entries first)."""
-        self._follow_audit()
-        b, now = self.brain, time.monotonic()
-        pitch = b.rundown.current
-        summary = b.summary.figures()
-        summary.update(frames=float(self.program.stats.frames), frames_dropped=float(self.program.stats.dropped),
-                       on_air_s=round(self.program.now_s, 2))
+        """The whole state as the console shows it."""
+        now = time.monotonic()
         with self._lock:
-            comments = list(self._comments.values())[-60:]
             on_duty = sorted(op for op, t in self._beats.items() if now - t <= ON_DUTY_S)
-        audit = [AuditItem(seq=int(e.get("seq", 0)), ts=float(e.get("ts", 0.0)), kind=str(e.get("kind", "")),
-                           detail=_brief(e.get("data") or {})) for e in list(self.tail.entries)[-80:]]
-        return ShowState(
-            mode=self._mode(), lapsed="presence" in b.holds,
-            presence=self._presence(), on_duty=on_duty,  # type: ignore[arg-type]
-            on_air_s=round(self.program.now_s, 2), lang=self.lang, approval=self.gate.approval,
-            level=round(self.tap.level, 3), speaking=self.program.speaking,
-            product=pitch.sku if pitch else None, pitch=list(pitch.sentences) if pitch else [],
-            pitch_spoken=pitch.spoken if pitch else 0,
-            products=[ProductItem(sku=p.sku, name=p.name, price=self.catalog.format_price(p.price), stock=p.stock)
-                      for p in self.catalog.products],
-            pending=self._pending(), comments=comments, audit=audit, traces=self._traces(),
-            summary=summary, preview_latency_ms=self.preview_latency(),
-            takeover_available=self.takeover_driver is not None, taking_over=self.taking_over)
+        return self.view.snapshot(mode=self._mode(), on_duty=on_duty, takeover_available=self.takeover_driver
+                                  is not None, taking_over=self.taking_over)
 
     def _mode(self) -> str:
         if self.ended:
@@ -246,17 +166,25 @@ class ShowControl:
             self.brain.put_line(u)
         return self._done("resume", operator, Outcome(ok=True, message="live"))
 
-    def stop(self, operator: str) -> Outcome:
-        """Emergency stop: silence at the next audio slice and the holding slate up, until resumed."""
-        t0, pts, requested = time.monotonic(), self.program.now_s, time.time()
+    def halt(self) -> None:
+        """Silence now: cut the programme, slate up, nothing more on air (quick: fine on the console's loop)."""
         with self._lock:
+            if self._stopped.is_set():
+                return
+            self._halted = (time.monotonic(), time.time(), self.program.now_s)
             self._stopped.set()
             while not self.brain.operator_lines.empty():
                 self._waiting.append(self.brain.operator_lines.get_nowait())
         self.program.cut()
         self.program.slate = True
         self._start_guard()
+
+    def stop(self, operator: str) -> Outcome:
+        """Emergency stop: `halt`, the Brain holds until resumed, and the silence is measured and audited."""
+        self.halt()
         self.brain.put_job(lambda: self.brain.hold("stop", f"emergency stop by {operator}", say_line=False))
+        assert self._halted is not None
+        t0, requested, pts = self._halted
         found = self.tap.wait_silence(t0, timeout=1.0)
         if found is None:
             return self._done("stop", operator, Outcome(ok=False, message="stopped; no programme audio seen"))
@@ -311,7 +239,3 @@ class ShowControl:
     def record(self, kind: str, data: dict[str, Any]) -> None:
         self.audit.append(kind, data)
 
-
-def _brief(data: dict[str, Any], limit: int = 220) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
