@@ -5,7 +5,7 @@ Chromium reads these as a fake camera and microphone (--use-file-for-fake-video-
 The face is the project's own renderer on a portrait, with a known jaw pattern, blinks and head turns;
 the pattern is written next to the clip (JSON, one value per frame).
 
-    python -m avatar.drive.fakecam OUT_DIR [--seconds 6] [--portrait IMG] [--size 640x480] [--fps 25]
+    python -m avatar.drive.fakecam OUT_DIR [--seconds 6] [--portrait IMG] [--size 640x480] [--fps 25] [--still]
 """
 
 from __future__ import annotations
