@@ -35,6 +35,7 @@ class ModelConfig(_Strict):
 class OutputsConfig(_Strict):
     window: bool = False
     mp4: str | None = None
+    wav: str | None = None  # the programme's sound alone, as a WAV file (labelled like the MP4)
     rtmp: str | None = Field(default=None, pattern=r"^rtmps?://")
     audio_device: bool = False
     size: tuple[int, int] = (720, 1280)
@@ -96,8 +97,8 @@ class ShowConfig(_Strict):
         if self.clock == "fast":
             o = self.outputs
             if o.window or o.rtmp or o.audio_device or not self.comments.replay:
-                raise ValueError("clock: fast makes a recording from a replay: outputs may only be mp4, and "
-                                 "comments must be a replay file")
+                raise ValueError("clock: fast makes a recording from a replay: outputs may only be mp4 and "
+                                 "wav, and comments must be a replay file")
         return self
 
     @property
@@ -106,7 +107,7 @@ class ShowConfig(_Strict):
         return self.outputs.rtmp is not None or self.platform in ("douyin", "wechat_channels", "generic")
 
 
-_PATH_FIELDS = (("catalog",), ("portrait",), ("consent",), ("audit_log",), ("outputs", "mp4"),
+_PATH_FIELDS = (("catalog",), ("portrait",), ("consent",), ("audit_log",), ("outputs", "mp4"), ("outputs", "wav"),
                 ("comments", "replay"), ("voice", "model"), ("model", "path"))
 
 

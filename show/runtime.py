@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from compliance.audit import AuditLog
+from compliance.audit import AuditLog, AuditWriteError
 from compliance.gate import Gate, Utterance, Verdict
 from compliance.labels import DisclosureSchedule, spoken_disclosure
 from compliance.presence import Presence, holding_line
@@ -21,12 +21,18 @@ from dialogue.engine import DialogueEngine
 from dialogue.rundown import Rundown
 from dialogue.triage.queue import CommentQueue
 from dialogue.types import BadComment, Comment, Triaged
+from show.outcomes import Outcomes
 from show.program import Program
 from show.trace import RunSummary, Trace
 from voice.normalize import normalize
 from voice.tts.base import TTSBackend
+from voice.types import Speech
 
 log = logging.getLogger(__name__)
+
+INTERRUPTIBLE = ("pitch",)  # a comment may end these at a word gap; answers and disclosures finish
+ANSWER_AHEAD_S = 1.0  # start answering the next comment when this little committed speech is left
+DISK_RETRY_S = 5.0  # how often a show paused for a full disk checks for room again
 
 
 class Brain:
@@ -43,9 +49,20 @@ class Brain:
         self.disclosure = DisclosureSchedule(interval_s=disclosure_interval_s)
         self.summary = RunSummary()
         self.traces: list[Trace] = []
-        self.paused = False
+        self.holds: dict[str, str] = {}  # why the host is off air: presence, operator, recording, audit
+        self._pause_started = 0.0
+        self._failed_recordings: list[object] = []
+        self._next_disk_check = 0.0
+        self._unwritten: list[tuple[str, dict]] = []  # entries the log could not take yet (a full disk)
+        self.reopen_recording: Callable[[list[object]], bool] | None = None  # set by the show
+        self.outcomes = Outcomes()  # what became of every comment
+        self.on_line: Callable[[Utterance, Speech, float], None] | None = None  # a line's first audio (pts)
         self.sources_done = False
+        self.finishing = False  # the replay is over: no new pitch
         self._received: dict[str, float] = {}
+        self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
+        self._backlog: list[tuple[Comment | BadComment, Triaged]] = []
+        self._events: queue.Queue[tuple[str, Utterance, tuple | None]] = queue.Queue()
         self._stop = threading.Event()
         self.operator_lines: queue.Queue[Utterance] = queue.Queue()  # passed the gate: approved or typed
         self.operator_jobs: queue.Queue[Callable[[], object]] = queue.Queue()  # run on this thread
@@ -68,6 +85,10 @@ class Brain:
         return t
 
     def _take_comments(self, now: float) -> None:
+        while self._backlog:  # comments triaged while the audit log could not be written
+            item, tri = self._backlog[0]
+            self._admit(item, tri, now)
+            self._backlog.pop(0)
         while True:
             try:
                 item = self.inbox.get_nowait()
@@ -79,16 +100,28 @@ class Brain:
             self.summary.comments_seen += 1
             self._received[item.id] = time.monotonic()
             tri = self.engine.triage(item, now=time.time())
-            self.audit.append("comment", {"id": item.id, "user": getattr(item, "user", ""),
-                                          "text": getattr(item, "text", "")[:500], "flags": tri.flags,
-                                          "intent": tri.intent.value, "skip": tri.skip_reason,
+            try:
+                self._admit(item, tri, now)
+            except AuditWriteError:
+                self._backlog.append((item, tri))  # kept, never lost: admitted once the log can record it
+                raise
+
+    def _admit(self, item: Comment | BadComment, tri: Triaged, now: float) -> None:
+        """Record a triaged comment, then queue it (or count its skip)."""
+        self.audit.append("comment", {"id": item.id, "user": getattr(item, "user", ""),
+                                      "text": getattr(item, "text", "")[:500], "flags": tri.flags,
+                                      "intent": tri.intent.value, "skip": tri.skip_reason,
                                       "lang": tri.lang})
-            if tri.skip_reason:
-                self.summary.skipped += 1
-                continue
-            for shed in self.queue.push(tri, tri.priority, now=now):
-                self.summary.skipped += 1
-                self.audit.append("shed", {"id": shed.comment.id, "reason": "queue full"})
+        flags = [f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags]
+        self.outcomes.seen(item.id, flags)
+        if tri.skip_reason:
+            self.summary.skipped += 1
+            self.outcomes.settle(item.id, "skip", flags=flags)
+            return
+        for shed in self.queue.push(tri, tri.priority, now=now):
+            self.summary.skipped += 1
+            self.outcomes.settle(shed.comment.id, "skip", flags=["shed:queue_full"])
+            self._audit_safely("shed", {"id": shed.comment.id, "reason": "queue full"})
 
     # -- output ---------------------------------------------------------------------------------
     def _synth(self, text: str, lang: str):  # type: ignore[no-untyped-def]
@@ -119,36 +152,131 @@ class Brain:
         tr.text = tr.text or u.text
         tr.mark("gated")
         speech = self._synth(u.text, u.lang)
+        tr.mark("synthesised")
+        pitch = self._pitch_of.pop(u.id, None)
 
         def on_event(kind: str, pts: float) -> None:
             if kind in ("first_audio", "mouth_open"):
                 tr.mark(kind)
+                if kind == "first_audio" and self.on_line is not None:
+                    self.on_line(u, speech, pts)
                 if kind == "first_audio" and "received" in tr.at:
                     self.summary.comment_to_audio_ms.append(round((tr.at["first_audio"] - tr.at["received"]) * 1000, 1))
+            elif kind in ("interrupted", "dropped", "cut"):
+                self._events.put((kind, u, pitch))
 
-        self.program.enqueue(speech, tag=u.id, on_event=on_event)
-        self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id})
-        self.traces.append(tr)
+        self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind,
+                             interruptible=u.kind in INTERRUPTIBLE)
+        self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id,
+                                     "voice": speech.voice})
+        if u.comment_id:
+            self.outcomes.spoke(u.comment_id, u.id, u.text)
+        if not any(t is tr for t in self.traces[-4:]):  # one trace per comment, however many sentences
+            self.traces.append(tr)
+
+    def _line_events(self) -> None:
+        """Lines the programme stopped early: audited; an interrupted pitch sentence is said again later."""
+        while True:
+            try:
+                kind, u, pitch = self._events.get_nowait()
+            except queue.Empty:
+                return
+            self._audit_safely("line_" + kind, {"id": u.id, "kind": u.kind, "text": u.text[:200]})
+            if pitch is not None:
+                p, index = pitch
+                p.spoken = min(p.spoken, index)
 
     def _answer(self, tri: Triaged) -> None:
         c = tri.comment
         tr = Trace(c.id, "answer")
         tr.mark("received", self._received.get(c.id))
         tr.mark("triaged")
+        t0 = time.monotonic()
         reply = self.engine.respond(tri, current_sku=self.rundown.current_sku)
         spoke = False
+        held, blocked = self.summary.held, self.summary.blocked
         for sentence in reply:
+            if reply.timing.first_token_s is not None:
+                tr.mark("first_token", t0 + reply.timing.first_token_s)
             tr.mark("first_sentence")
             u = Utterance(kind="answer", text=sentence, lang=tri.lang, comment_id=c.id,
                           sources=tuple(reply.draft.sources if reply.draft else ()))
             spoke = self.say(u, tr) or spoke
         draft = reply.draft
+        flags, sources = (list(draft.flags), list(draft.sources)) if draft is not None else ([], [])
         if draft is not None and draft.action.value == "hold":
             self.gate.submit_draft(draft)
             self.summary.held += 1
+            self.outcomes.settle(c.id, "hold", text=draft.text, flags=flags, sources=sources)
         elif spoke:
             self.summary.answered += 1
-        self.audit.append("trace", {"id": c.id, "stages_ms": {s: tr.ms("received", s) for s in tr.at}})
+            self.outcomes.settle(c.id, "reply", flags=flags, sources=sources)
+        elif self.summary.held > held:
+            self.outcomes.settle(c.id, "hold", text=draft.text if draft else None, flags=[*flags, "gate:held"],
+                                 sources=sources)
+        else:
+            self.outcomes.settle(c.id, "skip", flags=[*flags, "gate:blocked" if self.summary.blocked > blocked
+                                                      else "nothing_to_say"], sources=sources)
+        self.audit.append("trace", {"id": c.id, "stages_ms": {s: tr.ms("received", s) for s in tr.at},
+                                    "flags": flags})  # e.g. llm_timeout: the catalog's reply was spoken
+
+    # -- pauses: each has a reason, and the show is on air only when none is left ----------------
+    @property
+    def paused(self) -> bool:
+        return bool(self.holds)
+
+    @paused.setter
+    def paused(self, value: bool) -> None:  # the operator's pause / resume
+        if value:
+            self.hold("operator", "paused by the operator")
+        else:
+            self.release("operator")
+
+    def hold(self, reason: str, why: str, *, say_line: bool = True) -> None:
+        """Take the host off air for `reason` (presence, operator, recording…): silence, slate, a holding line."""
+        first = not self.holds
+        if reason in self.holds:
+            return
+        self.holds[reason] = why
+        log.warning("show paused: %s", why)
+        self._audit_safely("paused", {"reason": reason, "why": why})
+        if first:
+            self._pause_started = time.monotonic()
+            self.program.cut()
+            self.program.slate = True
+            if say_line:
+                try:
+                    self.say(Utterance(kind="holding", text=holding_line(self.lang), lang=self.lang))
+                except OSError as e:  # the line is not spoken unless its gate decision is on record
+                    log.error("holding line not spoken: %s", e)
+
+    def release(self, reason: str) -> None:
+        """Lift one pause; the host is back on air when no other pause remains."""
+        if self.holds.pop(reason, None) is None:
+            return
+        self._audit_safely("resumed", {"reason": reason, "still_paused": sorted(self.holds)})
+        if not self.holds:
+            self.summary.paused_s += time.monotonic() - self._pause_started
+            self.program.slate = False
+            log.info("show resumed")
+
+    def _audit_safely(self, kind: str, data: dict) -> None:
+        """Record a pause, a resume, a failed output…; one the log cannot take now (a full disk) is kept and
+        written, with the time it happened, as soon as the log takes entries again."""
+        self._unwritten.append((kind, data))
+        self._flush_unwritten()
+
+    def _flush_unwritten(self) -> None:
+        while self._unwritten:
+            kind, data = self._unwritten[0]
+            try:
+                self.audit.append(kind, data)
+            except OSError as e:
+                if "happened_at" not in data:  # said once; retried quietly at every step
+                    log.error("audit log: %s (the %s entry is kept until it can be written)", e, kind)
+                    self._unwritten[0] = (kind, {**data, "happened_at": round(time.time(), 3)})
+                return
+            self._unwritten.pop(0)
 
     def _check_presence(self) -> None:
         if self.presence is None or not self.gate.profile.operator_required:
@@ -156,40 +284,73 @@ class Brain:
         change = self.presence.poll()
         if change is not None:
             self.audit.append("presence", change.to_audit())
-        present = self.presence.present()
-        if not present and not self.paused:
-            self.paused = True
-            self.program.cut()
-            self.program.slate = True  # type: ignore[attr-defined]
-            self.say(Utterance(kind="holding", text=holding_line(self.lang), lang=self.lang))
-        elif present and self.paused:
-            self.paused = False
-            self.program.slate = False  # type: ignore[attr-defined]
+        if not self.presence.present():
+            on_air = self.program.stats.speaking_s > 0  # before the first word there is nothing to interrupt
+            self.hold("presence", "no operator on duty: heartbeats lapsed" if on_air else
+                      "waiting for an operator to sign in at the console", say_line=on_air)
+        else:
+            self.release("presence")
+
+    def _check_outputs(self) -> None:
+        """An output that stopped (a full disk, a vanished file): the recording is the replay record, so
+        the show pauses, says so, and resumes into a new recording file once there is room again."""
+        while self.program.failed:
+            sink, err = self.program.failed.pop(0)
+            self._audit_safely("output_failed", {"output": type(sink).__name__, "error": str(err)[:300]})
+            if getattr(sink, "capabilities", None) is not None and not sink.capabilities.live:
+                self._failed_recordings.append(sink)
+                self.hold("recording", f"the recording stopped ({err}); paused until there is room to record")
+        if "audit" in self.holds and time.monotonic() >= self._next_disk_check:
+            self._next_disk_check = time.monotonic() + DISK_RETRY_S
+            try:
+                self.audit.append("audit_resumed", {"after": self.holds["audit"][:300]})
+            except OSError:
+                return
+            self.release("audit")
+        if "recording" in self.holds and time.monotonic() >= self._next_disk_check:
+            self._next_disk_check = time.monotonic() + DISK_RETRY_S
+            if self.reopen_recording is not None and self.reopen_recording(self._failed_recordings):
+                self._failed_recordings.clear()
+                self.release("recording")
 
     def step(self) -> bool:
         """Do the next thing; False when there was nothing to do."""
         now = time.monotonic()
+        self._flush_unwritten()
         self._take_comments(now)
+        self._line_events()
         self._check_presence()
+        self._check_outputs()
         if self._operator_turn():
             return True
         if self.paused:
-            self.summary.paused_s += 0.05
             return False
         if self.disclosure.due(self.program.now_s):
             self.say(Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang))
             self.disclosure.spoken(self.program.now_s)
             return True
-        if self.program.queued_s > 0.3:  # speak ahead by one line at most: comments stay fresh
+        # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word
+        # gap and resumes afterwards. Answers already committed are not cut; the next one is prepared
+        # while the last second of them plays, so comments stay fresh and nothing waits on the model.
+        if len(self.queue) and self.program.committed_s <= ANSWER_AHEAD_S:
+            tri = self.queue.pop(now)
+            if tri is not None:
+                self.program.barge_in()
+                try:
+                    self._answer(tri)
+                except AuditWriteError:  # its answer could not be recorded, so not said: answered later
+                    self.queue.push(tri, tri.priority, now=now)
+                    raise
+                return True
+        if self.program.queued_s > 0.3 or self.finishing:  # speak ahead by one line at most
             return False
-        tri = self.queue.pop(now)
-        if tri is not None:
-            self._answer(tri)
-            return True
         pitch = self.rundown.next_sentence(self.program.now_s)
         if pitch is not None:
             sentence, p = pitch
-            self.say(Utterance(kind="pitch", text=sentence, lang=self.lang, sources=tuple(p.sources)))
+            u = Utterance(kind="pitch", text=sentence, lang=self.lang, sources=tuple(p.sources))
+            self._pitch_of[u.id] = (p, p.spoken - 1)
+            if not self.say(u):
+                self._pitch_of.pop(u.id, None)
             return True
         return False
 
@@ -222,21 +383,47 @@ class Brain:
         self._stop.set()
 
     def run(self, *, until_s: float | None = None, stop_when_done: bool = True) -> RunSummary:
-        """Loop until stopped, the time limit, or (for a replay) every comment is dealt with."""
+        """Loop until stopped, the time limit, or (for a replay) every comment is dealt with.
+
+        With a realtime programme the clock runs in its own thread; with an offline one (a recording
+        made faster than real time) this loop advances it whenever the host has nothing new to say.
+        """
+        offline = not self.program.realtime
         start = time.monotonic()
+        busy_run = 0
         while not self._stop.is_set():
-            if until_s is not None and time.monotonic() - start >= until_s:
+            elapsed = self.program.now_s if offline else time.monotonic() - start
+            if until_s is not None and elapsed >= until_s:
                 break
-            if (stop_when_done and self.sources_done and len(self.queue) == 0 and self.inbox.empty()
-                    and not self.program.speaking):
+            # a replay that is over: no new pitch starts, and the show ends when the host falls silent
+            self.finishing = (stop_when_done and self.sources_done and len(self.queue) == 0
+                              and self.inbox.empty() and not self._backlog and self.operator_lines.empty())
+            if self.finishing and not self.program.speaking:
                 break
-            if not self.step():
+            try:
+                busy = self.step()
+            except AuditWriteError as e:  # nothing is said that the log cannot record
+                self.hold("audit", f"the audit log cannot be written: {e}", say_line=False)
+                self._next_disk_check = time.monotonic() + DISK_RETRY_S
+                busy = False
+            busy_run = busy_run + 1 if busy else 0
+            if offline:
+                if not busy or busy_run > 8 or self.program.queued_s > 0.3:
+                    self.program.run_for(1.0 / self.program.fps)
+            elif not busy:
                 time.sleep(0.05)
         while self.program.speaking and not self._stop.is_set():
-            time.sleep(0.05)
+            if offline:
+                self.program.run_for(1.0 / self.program.fps)
+            else:
+                time.sleep(0.05)
+        self._line_events()
+        self._flush_unwritten()
         self.summary.frames = self.program.stats.frames
         self.summary.frames_dropped = self.program.stats.dropped
         self.summary.on_air_s = round(self.program.now_s, 2)
+        if self.holds:
+            self.summary.paused_s += time.monotonic() - self._pause_started
         return self.summary
 
 

@@ -8,6 +8,7 @@ from avatar.sinks.audio import AudioDeviceSink
 from avatar.sinks.base import SinkCapabilities, SinkError, VideoSink, available, create, register
 from avatar.sinks.mp4 import Mp4Sink, read_mp4_metadata
 from avatar.sinks.rtmp import RtmpSink, RtmpStats
+from avatar.sinks.wavfile import WavFileSink
 from avatar.sinks.window import WindowSink
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "SinkCapabilities",
     "SinkError",
     "VideoSink",
+    "WavFileSink",
     "WindowSink",
     "available",
     "create",

@@ -1,24 +1,31 @@
-"""`nightshift demo`: the bundled English and Chinese shops through their comment replays.
+"""`nightshift demo`: the bundled English and Chinese shops, each as a whole show on the bundled defaults.
 
-Writes, per shop, every reply (JSONL), its spoken audio (WAV), the whole show's audio, and one
-readable summary for both shops.
+Each shop runs the real show loop (triage → responder → compliance gate → voice → programme) from its
+comment replay into a labelled recording, on the programme's own clock (faster than real time: nothing
+goes live). Per shop: show.mp4, show.wav, audit.jsonl (hash-chained; verified here), replies.jsonl (one
+record per comment), utterances.jsonl and a WAV per spoken line; and one summary.md for both.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import time
 from pathlib import Path
 
+import yaml
+
 import assets
+from compliance.audit import verify
+from compliance.gate import Utterance
+from compliance.metadata import aigc_label, wav_info
 from dialogue.catalog import load_catalog
-from dialogue.engine import DialogueEngine
-from dialogue.llm import load_llm
-from dialogue.retrieval import Retriever
-from dialogue.sources import read_comments
-from show.replay import ReplayResult, ReplayShow
-from voice.tts import create as create_voice
+from show.commands.run import run_show
+from show.config import load_show
+from show.runtime import Brain
+from voice.types import Speech
+from voice.wav import write_wav
 
 log = logging.getLogger("nightshift.demo")
 
@@ -29,64 +36,97 @@ SHOPS = [("en", "demo_shop_en.yaml", "demo_comments_en.jsonl", "piper"),
 def run_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    llm = load_llm(args.model)
-    max_s = args.minutes * 60 if args.minutes else None
-    results: list[tuple[str, ReplayResult, str]] = []
-    for code, catalog_file, comments_file, voice_name in SHOPS:
-        catalog = load_catalog(assets.path(catalog_file))
-        items = read_comments(assets.path(comments_file))
-        engine = DialogueEngine(catalog, llm, Retriever.with_default_embedder(catalog))
-        voice = create_voice(voice_name)
+    results = []
+    for code, catalog_file, comments_file, voice in SHOPS:
+        shop_dir = out / code
+        shop_dir.mkdir(parents=True, exist_ok=True)
+        for stale in ("audit.jsonl", "audit.jsonl.head"):  # a demo starts a fresh log each time
+            (shop_dir / stale).unlink(missing_ok=True)
+        show_yaml = _show_file(shop_dir, catalog_file, comments_file, voice, args)
+        lines = _LineRecorder(shop_dir, load_catalog(assets.path(catalog_file)).shop.name)
         started = time.perf_counter()
-        log.info("%s: %d comments, voice %s", catalog.shop.name, len(items), voice_name)
-        show = ReplayShow(engine, voice, out / code, max_show_s=max_s)
-        result = show.run(items)
-        log.info("%s: %.0f s of show in %.1f s", catalog.shop.name, result.show_s, time.perf_counter() - started)
-        if not args.no_video:
-            _record(show, out / code / "show.mp4", catalog.lang, catalog.shop.name)
-        results.append((catalog.shop.name, result, code))
+        print(f"{code}: recording the show into {shop_dir}/ …", flush=True)
+        figures = run_show(load_show(show_yaml), out_dir=shop_dir, prepare=lines.attach)
+        lines.close()
+        check = verify(shop_dir / "audit.jsonl")
+        if not check.ok:
+            log.error("%s: the audit log does not verify: line %s: %s", code, check.bad_line, check.reason)
+            return 1
+        log.info("%s: %.0f s of show in %.0f s", code, figures["on_air_s"], time.perf_counter() - started)
+        results.append((code, catalog_file, figures, check.entries))
     summary = out / "summary.md"
-    summary.write_text(_summary(results), encoding="utf-8")
+    summary.write_text(_summary(out, results), encoding="utf-8")
     print(f"demo written to {out}/  (read {summary})")
     return 0
 
 
-def _record(show: ReplayShow, path: Path, lang: str, producer: str) -> None:
-    """The show's video: the host idles between lines and speaks each at its time; labelled as AI."""
-    from avatar.clip import write_clip
-    from compliance.metadata import aigc_json, aigc_label
+def _show_file(shop_dir: Path, catalog: str, comments: str, voice: str, args: argparse.Namespace) -> Path:
+    cfg: dict[str, object] = {
+        "catalog": str(assets.path(catalog)), "platform": "local", "clock": "fast",
+        "voice": {"kind": voice}, "comments": {"replay": str(assets.path(comments))},
+        "outputs": {"wav": str(shop_dir / "show.wav"),
+                    **({} if args.no_video else {"mp4": str(shop_dir / "show.mp4")})},
+        "audit_log": str(shop_dir / "audit.jsonl"), "pitch_interval_s": 20.0,
+        "console": {"enabled": False},
+    }
+    if args.minutes:
+        cfg["minutes"] = float(args.minutes)
+    if args.model:
+        cfg["model"] = {"path": str(Path(args.model).resolve())}
+    path = shop_dir / "show.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
-    items: list[object] = []
-    t = 0.0
-    for at, speech in show.timeline:
-        if at > t:
-            items.append(at - t)
-        items.append(speech)
-        t = at + speech.duration_s
-    started = time.perf_counter()
-    clip = write_clip(items, assets.path("portraits/default.png"), path, lang,  # type: ignore[arg-type]
-                      {"AIGC": aigc_json(aigc_label(producer))})
-    log.info("video: %s, %.0f s, rendered in %.0f s (%d frames dropped)", path, clip.duration_s,
-             time.perf_counter() - started, clip.stats.frames_dropped)
+
+class _LineRecorder:
+    """Saves each spoken line as its own labelled WAV and lists them in utterances.jsonl."""
+
+    def __init__(self, shop_dir: Path, producer: str) -> None:
+        self.dir = shop_dir / "lines"
+        self.dir.mkdir(exist_ok=True)
+        for old in self.dir.glob("*.wav"):
+            old.unlink()
+        self.info = wav_info(aigc_label(producer))
+        self._f = (shop_dir / "utterances.jsonl").open("w", encoding="utf-8")
+        self.n = 0
+
+    def attach(self, brain: Brain) -> None:
+        brain.on_line = self.line
+
+    def line(self, u: Utterance, speech: Speech, at_s: float) -> None:
+        self.n += 1
+        name = f"lines/{self.n:03d}-{u.kind}.wav"
+        write_wav(self.dir.parent / name, speech.pcm, speech.sample_rate, self.info)
+        self._f.write(json.dumps({"at_s": round(at_s, 3), "kind": u.kind, "text": u.text, "audio": name,
+                                  "duration_s": round(speech.duration_s, 3), "comment_id": u.comment_id},
+                                 ensure_ascii=False) + "\n")
+        self._f.flush()
+
+    def close(self) -> None:
+        self._f.close()
 
 
-def _summary(results: list[tuple[str, ReplayResult, str]]) -> str:
+def _summary(out: Path, results: list[tuple[str, str, dict[str, float], int]]) -> str:
     lines = ["# Nightshift demo", "",
-             "All speech below is AI-generated; every fact comes from the shop's catalog.", ""]
-    for name, r, code in results:
+             "All speech below is AI-generated; every fact comes from the shop's catalog. Each shop ran the",
+             "whole show loop into a recording labelled as AI-generated (in every frame and in the file's",
+             "`AIGC` metadata), with a hash-chained audit log (`nightshift audit verify`).", ""]
+    for code, catalog_file, f, entries in results:
+        name = load_catalog(assets.path(catalog_file)).shop.name
+        rows = [json.loads(x) for x in (out / code / "replies.jsonl").read_text("utf-8").splitlines()]
+        utts = [json.loads(x) for x in (out / code / "utterances.jsonl").read_text("utf-8").splitlines()]
         counts: dict[str, int] = {}
-        for rec in r.records:
-            counts[str(rec["action"])] = counts.get(str(rec["action"]), 0) + 1
+        for r in rows:
+            counts[r["action"]] = counts.get(r["action"], 0) + 1
         lines += [f"## {name} ({code})", "",
-                  f"- show length: {r.show_s:.0f} s, video in `{code}/show.mp4` (labelled as AI-generated), "
-                  f"audio in `{code}/show.wav`",
-                  f"- comments: {len(r.records)} — " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-                  f"- utterances: {len(r.utterances)} "
-                  f"({sum(u.kind == 'pitch' for u in r.utterances)} pitch sentences)", "",
+                  f"- on air: {f['on_air_s']:.0f} s — `{code}/show.mp4`, `{code}/show.wav`",
+                  f"- comments: {len(rows)} — " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
+                  f"- lines spoken: {len(utts)} ({sum(u['kind'] == 'pitch' for u in utts)} pitch sentences), "
+                  f"frames dropped: {f['frames_dropped']:.0f}",
+                  f"- audit log: `{code}/audit.jsonl`, {entries} entries, chain verified", "",
                   "| comment | action | what the host said / why not |", "| --- | --- | --- |"]
-        for rec in r.records:
-            flags = [str(f) for f in rec["flags"]]  # type: ignore[attr-defined]
-            why = rec["text"] or ", ".join(f for f in flags if not f.startswith(("intent:", "lang:")))
-            lines.append(f"| {rec['id']} | {rec['action']} | {str(why).replace('|', '/')} |")
+        for r in rows:
+            why = r["text"] or ", ".join(x for x in r["flags"] if not x.startswith(("intent:", "lang:")))
+            lines.append(f"| {r['id']} | {r['action']} | {str(why).replace('|', '/')} |")
         lines.append("")
     return "\n".join(lines)

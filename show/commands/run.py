@@ -10,6 +10,7 @@ import argparse
 import logging
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,10 @@ def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
 
     sinks: list[object] = []
     if cfg.outputs.mp4:
-        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}))
+        # one encoder thread: x264's default of 1.5 threads per core would take the cores the model needs
+        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}, threads=1))
+    if cfg.outputs.wav:
+        sinks.append(create("wav", cfg.outputs.wav, metadata={"AIGC": label_json}))
     if cfg.outputs.rtmp:
         sinks.append(create("rtmp", cfg.outputs.rtmp))
     if cfg.outputs.window:
@@ -78,18 +82,25 @@ def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: Aud
     profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
                           heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
     registry = ConsentRegistry.load(cfg.consent) if cfg.consent else demo_registry()
-    scope = "live" if cfg.live else ("recording" if cfg.outputs.mp4 else "local")
+    scope = "live" if cfg.live else ("recording" if cfg.outputs.mp4 or cfg.outputs.wav else "local")
     decisions = [registry.check(portrait, "portrait", scope)]
     if voice_file:
         decisions.append(registry.check(voice_file, "voice", scope))
     start = profile.check_start(live=cfg.live, unattended=cfg.operator.unattended,
-                                operator_present=not profile.operator_required, consent=decisions)
+                                # with the console on, the show starts held (slate up, silent) until
+                                # an operator signs in and the heartbeats begin
+                                operator_present=not profile.operator_required or wants_console(cfg),
+                                consent=decisions)
     audit.append("show_start_check", start.to_audit())
     if not start.ok:
         raise InputError(f"platform {cfg.platform}", "the show may not start: " + "; ".join(start.reasons))
 
 
-def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
+def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None] | None = None) -> dict[str, float]:
+    """Run one show to its end; `prepare` may attach hooks to the Brain before it goes on air.
+
+    Writes the audit log, summary.json, trace.jsonl (latency per line) and replies.jsonl (what became of
+    every comment) into out_dir."""
     from avatar.animate import Animator
     from avatar.render import Renderer
     from avatar.rig import RigError, build_rig
@@ -112,7 +123,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
     label = Labeller(lang, fps=cfg.outputs.fps)
     label_json = aigc_json(aigc_label(catalog.shop.name))
     program = Program(render=renderer.render, animator=animator, sinks=_sinks(cfg, out_dir, label_json),
-                      fps=cfg.outputs.fps, sample_rate=22050, realtime=True)
+                      fps=cfg.outputs.fps, sample_rate=22050, realtime=cfg.clock == "realtime")
 
     rundown = Rundown(catalog, interval_s=cfg.pitch_interval_s)
     card = ProductCardLayer(catalog, rundown)  # the product being pitched (the operator may switch it)
@@ -136,11 +147,15 @@ def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
         fallback = create(cfg.voice.fallback)
     brain = Brain(engine=engine, gate=gate, audit=audit, program=program, voice=voice, fallback_voice=fallback,
                   rundown=rundown, presence=presence, lang=lang)
-    brain.feed(_source(cfg))
+    brain.reopen_recording = _recording_reopener(cfg, program, label_json)
+    if prepare is not None:
+        prepare(brain)
+    brain.feed(_source(cfg, program))
     signal.signal(signal.SIGTERM, lambda *_: brain.stop())
     audit.append("show_start", {"platform": cfg.platform, "live": cfg.live, "catalog": cfg.catalog,
                                 "portrait": portrait})
     console = start_console(cfg, brain) if wants_console(cfg) else None  # prints its address and token once
+    _warm_up(engine, voice, lang)
     program.start()
     started = time.monotonic()
     try:
@@ -158,14 +173,67 @@ def run_show(cfg: ShowConfig, *, out_dir: Path) -> dict[str, float]:
     audit.close()
     summary.write(out_dir / "summary.json")
     write_traces(brain.traces, out_dir / "trace.jsonl")
+    brain.outcomes.write(out_dir / "replies.jsonl")
     return figures
 
 
-def _source(cfg: ShowConfig) -> object:
+def _warm_up(engine: DialogueEngine, voice: object, lang: str) -> None:
+    """Run each model once before going on air, so the first viewer does not wait for lazy loading."""
+    started = time.monotonic()
+    engine.triager.retriever.retrieve("how much is it?")
+    try:
+        voice.synthesize("Hello.", lang)  # type: ignore[attr-defined]
+    except Exception as e:  # a broken voice shows itself on the first line, where the fallback takes over
+        log.warning("voice warm-up failed: %s", e)
+    log.info("models warmed up in %.1f s", time.monotonic() - started)
+
+
+MIN_FREE_BYTES = 256 << 20  # room needed before a recording that stopped on a full disk starts again
+
+
+def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # type: ignore[no-untyped-def]
+    """A recording that stopped (a full disk) goes on in a new file, show-2.mp4, … once there is room."""
+    import shutil
+
+    from avatar.sinks.base import create
+
+    parts = [1]
+
+    def reopen(failed: list[object]) -> bool:
+        if not cfg.outputs.mp4 or not failed:
+            return bool(not failed)
+        first = Path(cfg.outputs.mp4)
+        try:
+            free = shutil.disk_usage(first.parent).free
+        except OSError:
+            return False
+        if free < MIN_FREE_BYTES:
+            return False
+        parts[0] += 1
+        path = first.with_name(f"{first.stem}-{parts[0]}{first.suffix}")
+        sink = create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=program.now_s)
+        frame = program.last_frame
+        h, w = (frame.shape[:2] if frame is not None else (cfg.outputs.size[1], cfg.outputs.size[0]))
+        try:
+            sink.open(w, h, program.fps, program.rate)  # type: ignore[attr-defined]
+        except Exception as e:
+            log.error("cannot start a new recording %s: %s", path, e)
+            return False
+        program.sinks.append(sink)
+        log.warning("recording continues in %s", path)
+        return True
+
+    return reopen
+
+
+def _source(cfg: ShowConfig, program: Program) -> object:
     c = cfg.comments
     if c.replay:
         from dialogue.sources import JsonlReplay
 
+        if not program.realtime:  # comments arrive on the programme's clock, however fast it runs
+            return JsonlReplay(c.replay, speed=c.speed, clock=lambda: program.now_s,
+                               sleep=lambda _s: time.sleep(0.002))
         return JsonlReplay(c.replay, speed=c.speed)
     if c.http_port is not None:
         from dialogue.sources import HttpIngestSource

@@ -1,0 +1,100 @@
+"""What became of every comment in a show: replied (and what was said), skipped (and why), or held.
+
+Nothing is lost: a comment still waiting when the show ends is written as `hold` with the flag
+`show_ended`. The records have the shape `nightshift answer` writes, one per comment, in arrival order.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+OutcomeAction = Literal["reply", "skip", "hold"]
+
+
+@dataclass
+class Outcome:
+    """One comment's fate; `lines` are the ids of the utterances spoken for it."""
+
+    id: str
+    action: OutcomeAction | None = None  # None while it waits in the queue
+    text: str | None = None
+    flags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "action": self.action, "text": self.text, "flags": self.flags,
+                "sources": self.sources, "lines": self.lines}
+
+
+class Outcomes:
+    """Collects outcomes as the show runs (thread-safe); `write` saves them as JSONL."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Outcome] = {}
+        self._lock = threading.Lock()
+
+    def seen(self, comment_id: str, flags: list[str]) -> Outcome:
+        """A comment arrived (a repeated id gets its own record, suffixed with its position)."""
+        with self._lock:
+            key = comment_id if comment_id not in self._by_id else f"{comment_id}#{len(self._by_id)}"
+            o = Outcome(comment_id, flags=list(flags))
+            self._by_id[key] = o
+            return o
+
+    def get(self, comment_id: str) -> Outcome | None:
+        with self._lock:
+            hits = [o for o in self._by_id.values() if o.id == comment_id]
+        return hits[-1] if hits else None
+
+    def settle(self, comment_id: str, action: OutcomeAction, *, text: str | None = None,
+               flags: list[str] | None = None, sources: list[str] | None = None) -> None:
+        """Record a comment's final action (the last word wins: a hold later approved becomes a reply)."""
+        o = self.get(comment_id)
+        if o is None:
+            o = self.seen(comment_id, [])
+        o.action = action
+        if text is not None:
+            o.text = text
+        if flags:
+            o.flags = list(dict.fromkeys([*o.flags, *flags]))
+        if sources is not None:
+            o.sources = list(sources)
+
+    def spoke(self, comment_id: str, utterance_id: str, text: str) -> None:
+        """A line was spoken for a comment: it is a reply, and its text grows by the line."""
+        o = self.get(comment_id)
+        if o is None:
+            return
+        o.lines.append(utterance_id)
+        sep = "" if text[:1] >= "\u2e80" else " "  # Chinese sentences join without a space
+        o.text = text if not o.text or o.action != "reply" else f"{o.text}{sep}{text}"
+        o.action = "reply"
+
+    def records(self) -> list[Outcome]:
+        """Every comment in arrival order; one still waiting is a hold flagged `show_ended`."""
+        with self._lock:
+            out = list(self._by_id.values())
+        for o in out:
+            if o.action is None:
+                o.action = "hold"
+                o.flags = [*o.flags, "show_ended"]
+        return out
+
+    def counts(self) -> dict[str, int]:
+        c = {"reply": 0, "skip": 0, "hold": 0}
+        for o in self.records():
+            c[str(o.action)] += 1
+        return c
+
+    def write(self, path: str | Path) -> Path:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with p.open("w", encoding="utf-8") as f:
+            for o in self.records():
+                f.write(json.dumps(o.to_json(), ensure_ascii=False) + "\n")
+        return p
