@@ -94,7 +94,8 @@ class MicDriver:
 def pcm16(pcm: np.ndarray | bytes) -> np.ndarray:
     """Mono int16 samples from little-endian bytes, an int16 array, or a float array in -1..1."""
     if isinstance(pcm, bytes | bytearray | memoryview):
-        return np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+        raw = memoryview(pcm).cast("B")
+        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.int16)  # a stray odd byte is dropped
     a = np.asarray(pcm)
     if a.ndim > 1 and a.size != max(a.shape):
         raise ValueError(f"microphone audio must be mono, got shape {a.shape}")

@@ -174,6 +174,7 @@ def test_threaded_takeover_takes_jpeg_and_never_blocks(operator_frames: list[np.
         assert np.abs(played).max() > 0.25 * 32767 and tk.voice_level > 0.5
         with pytest.raises(ValueError, match="mono"):
             tk.push_audio(np.zeros((480, 2), np.float32), 48000)
+        tk.push_audio(b"\x00\x01\x02", 48000)  # a truncated message: the stray byte is dropped, not fatal
         for _ in range(50):  # half a second with nobody reading: the buffer stays bounded ...
             tk.push_audio(tone[:480], 48000)
         assert tk.buffered_s <= 0.21 and tk.stats.audio_dropped_s > 0.25
