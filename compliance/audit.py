@@ -85,11 +85,24 @@ class AuditLog:
             except OSError as e:  # disk full: take back whatever part of the line reached the file
                 self._rollback(at)
                 raise AuditWriteError(f"{self.path}: cannot append entry {body['seq']} ({e.strerror or e})") from e
+            try:
+                self._write_head(body["seq"], entry["hash"])
+            except OSError as e:  # a head that cannot follow would make a whole log look cut short: take back
+                self._rollback(at)
+                raise AuditWriteError(f"{self.path}: cannot record entry {body['seq']} in {self.head_path.name} "
+                                      f"({e.strerror or e})") from e
             self._seq, self._prev = body["seq"], entry["hash"]
-            tmp = self.head_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"seq": self._seq, "hash": self._prev}), encoding="utf-8")
-            os.replace(tmp, self.head_path)
             return entry
+
+    def _write_head(self, seq: int, digest: str) -> None:
+        """Replace LOG.head atomically; a temporary file that could not be finished is removed."""
+        tmp = self.head_path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps({"seq": seq, "hash": digest}), encoding="utf-8")
+            os.replace(tmp, self.head_path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def _rollback(self, size: int) -> None:
         """Cut the file back to `size` bytes: the log keeps only whole entries."""
