@@ -21,6 +21,7 @@ import numpy as np
 
 from avatar.animate import Animator
 from avatar.drive.face import FaceTracker, decode_image
+from avatar.drive.filters import Crossfade
 from avatar.drive.jitter import VoiceBuffer
 from avatar.drive.mic import MicDriver, pcm16
 from avatar.types import FaceParams
@@ -32,6 +33,7 @@ MAX_BUFFER_S = 0.2  # more than this queued (the mic's clock runs fast) and the 
 FACE_TIMEOUT_S = 0.5  # a tracked face older than this is stale: the mouth follows the voice instead
 FACE_HISTORY = 32  # tracked faces kept (about a second), to match each slice of voice with its moment
 SAME_CLOCK_S = 1.0  # voice and camera times further apart than this are not on one clock: times are ignored
+FADE_S = 0.25  # the face eases between the camera and the voice/idle drivers over this long
 VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator's voice
 
 
@@ -85,7 +87,8 @@ class Takeover:
         self.stats = TakeoverStats()
         self.tracker = tracker or FaceTracker(mirror=mirror)
         self.mic = MicDriver(sample_rate=self.rate, fps=self.fps)
-        self._idle = Animator(fps=self.fps, seed=seed)  # blinks, sway, gaze and breath
+        self._idle = Animator(fps=self.fps, seed=seed)  # blinks, sway, gaze and breath (the programme's, same seed)
+        self._fade = Crossfade(FADE_S)
         self._lock = threading.Lock()
         self._faces: deque[tuple[float, FaceParams, float]] = deque(maxlen=FACE_HISTORY)  # (ts, params, clock)
         self._voice = VoiceBuffer(self.rate, prefill_s=PREFILL_S, max_s=MAX_BUFFER_S)
@@ -121,6 +124,7 @@ class Takeover:
         """Mark the takeover's start now (the operator's click): the first-frame figures count from here."""
         self.started_at = self.clock()
         self.stats.first_frame_s = self.stats.first_face_s = None
+        self._fade.reset()
         with self._lock:  # voice that piled up before going on air would only add delay
             self._voice.trim(PREFILL_S)
             self.stats.audio_dropped_s = self._voice.dropped / self.rate
@@ -181,6 +185,9 @@ class Takeover:
             jaw, spread = self.mic.mouth()
             params = replace(idle, jaw_open=jaw, lip_spread=spread, head_pitch=idle.head_pitch - 0.5 * jaw)
             source = "voice" if self.mic.level > VOICE_ON else "idle"
+        if self._fade.camera is None:  # the first frame on air eases in from the host's own idle face
+            self._fade.prime(idle, camera=False)
+        params = self._fade(params, source == "face", pts)
         self.stats.source = source
         if source != "idle" and self.stats.first_frame_s is None:
             self.stats.first_frame_s = now - self.started_at

@@ -20,6 +20,7 @@ from avatar.render import Renderer
 from avatar.rig import build_rig
 from show.program import Program
 from tests.avatar.drive_media import FPS, RATE, SECONDS, AudioRecorder, corr
+from tests.avatar.portraits import astronaut
 from voice.types import Speech
 
 
@@ -147,6 +148,25 @@ def test_face_shown_is_the_one_seen_when_the_voice_was_said(operator_frames: lis
             assert late > now, (late, now)  # the face follows the voice's moment, one frame behind the camera
         else:
             assert all(o is None for o in offsets) and now > late  # times ignored: the newest face
+
+
+def test_the_face_eases_between_camera_and_voice() -> None:
+    """Going on air, losing the face and finding it again move the head smoothly, never in one jump."""
+    img = astronaut()
+    h, w = img.shape[:2]
+    tilted = cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), -14.0, 1.0), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    blank = np.full_like(img, 100)
+    clip = [tilted] * 15 + [blank] * 15 + [tilted] * 15
+    with Takeover(sample_rate=RATE, fps=FPS, threaded=False) as tk:
+        roll = []
+        for i, frame in enumerate(clip):
+            tk.push_video(frame, i / FPS)
+            tk.audio(RATE // FPS)
+            roll.append(tk.params(i / FPS).head_roll)
+    steps = np.abs(np.diff(roll))
+    assert abs(roll[0]) < 1.5 and roll[14] > 5.0 and abs(roll[29]) < 1.5 and roll[44] > 5.0, np.round(roll, 1)
+    assert steps.max() < 2.5, np.round(roll, 1)  # without the fade: one step of about 7°
 
 
 def test_threaded_takeover_takes_jpeg_and_never_blocks(operator_frames: list[np.ndarray]) -> None:
