@@ -7,7 +7,7 @@ audio per frame); `FaceTracker` and `MicDriver` are its two halves; `fakecam` ma
     tk.push_video(jpeg_bytes, ts)            # each camera frame (any thread)
     tk.push_audio(pcm, sample_rate, ts)      # each microphone chunk, mono int16 or float
     tk.attach(program)                       # the takeover click: the operator is on air
-    tk.detach()                              # hand back: the held lines resume
+    tk.detach()                              # hand back: eases to the host in 250 ms, held lines resume
     tk.close()
 """
 

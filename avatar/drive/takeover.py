@@ -99,6 +99,7 @@ class Takeover:
         self._closed = False
         self._worker: threading.Thread | None = None
         self._program: Programme | None = None
+        self._leaving: float | None = None  # handing back: the pts the ease-out started (-1: not yet)
         if threaded:
             self._worker = threading.Thread(target=self._work, name="takeover-track", daemon=True)
             self._worker.start()
@@ -114,14 +115,22 @@ class Takeover:
         program.takeover = self
         self._program = program
 
-    def detach(self) -> None:
-        """Hand back: the programme returns to the host's own lines (held ones resume); the session stays open."""
+    def detach(self, *, ease: bool = True) -> None:
+        """Hand back: the programme returns to the host's own lines (held ones resume); the session stays open.
+
+        With `ease` the operator's voice stops now and the face eases back to the host's idle over FADE_S
+        of programme time before the programme takes over again; without, the hand-back is immediate.
+        """
+        if ease and self._program is not None and self._program.takeover is self:
+            self._leaving = -1.0  # starts at the next frame's pts
+            return
         if self._program is not None and self._program.takeover is self:
             self._program.takeover = None
-        self._program = None
+        self._program, self._leaving = None, None
 
     def begin(self) -> None:
         """Mark the takeover's start now (the operator's click): the first-frame figures count from here."""
+        self._leaving = None
         self.started_at = self.clock()
         self.stats.first_frame_s = self.stats.first_face_s = None
         self._fade.reset()
@@ -163,6 +172,9 @@ class Takeover:
     # -- out (the programme's thread) -------------------------------------------------------------
     def audio(self, n: int) -> np.ndarray:
         """The next n samples of the operator's voice at the programme rate; silence while the buffer fills."""
+        if self._leaving is not None:
+            self.mic.feed(np.zeros(n, np.int16))
+            return np.zeros(n, np.int16)
         with self._lock:
             out, self._heard = self._voice.take(n)
             self.stats.underruns = self._voice.underruns
@@ -176,9 +188,15 @@ class Takeover:
         the head, eyes and lids.
         """
         now = self.clock()
+        idle = self._idle.params_at(pts)
+        if self._leaving is not None:  # handing back: ease to the host's idle face, then let go
+            if self._leaving < 0:
+                self._leaving = pts
+            if pts - self._leaving >= FADE_S:
+                self.detach(ease=False)
+            return self._fade(idle, False, pts)
         with self._lock:
             face = self._pick_face()
-        idle = self._idle.params_at(pts)
         if face is not None and now - face[2] <= FACE_TIMEOUT_S:
             params, source = replace(face[1], breath=idle.breath), "face"
         else:
@@ -261,8 +279,8 @@ class Takeover:
                     self.stats.video_bad += 1
 
     def close(self) -> None:
-        """Hand back if on air, stop the tracking thread and release MediaPipe; safe to call twice."""
-        self.detach()
+        """Hand back at once if on air, stop the tracking thread and release MediaPipe; safe to call twice."""
+        self.detach(ease=False)
         with self._lock:
             if self._closed:
                 return

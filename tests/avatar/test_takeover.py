@@ -18,6 +18,7 @@ from avatar.lipsync import ApertureSink
 from avatar.player import resample
 from avatar.render import Renderer
 from avatar.rig import build_rig
+from avatar.types import FaceParams
 from show.program import Program
 from tests.avatar.drive_media import FPS, RATE, SECONDS, AudioRecorder, corr
 from tests.avatar.portraits import astronaut
@@ -150,23 +151,37 @@ def test_face_shown_is_the_one_seen_when_the_voice_was_said(operator_frames: lis
             assert all(o is None for o in offsets) and now > late  # times ignored: the newest face
 
 
-def test_the_face_eases_between_camera_and_voice() -> None:
-    """Going on air, losing the face and finding it again move the head smoothly, never in one jump."""
+def test_the_face_eases_between_camera_and_voice(host: Renderer) -> None:
+    """Going on air, losing the face, finding it again and handing back move the head smoothly, never in one
+    jump: what the programme renders is watched frame by frame."""
     img = astronaut()
     h, w = img.shape[:2]
     tilted = cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), -14.0, 1.0), (w, h),
                             borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     blank = np.full_like(img, 100)
-    clip = [tilted] * 15 + [blank] * 15 + [tilted] * 15
-    with Takeover(sample_rate=RATE, fps=FPS, threaded=False) as tk:
-        roll = []
-        for i, frame in enumerate(clip):
+    shown: list[FaceParams] = []
+
+    def render(p: FaceParams) -> np.ndarray:
+        shown.append(p)
+        return host.render(p)
+
+    program = Program(render=render, animator=Animator(fps=FPS), sinks=[], fps=FPS, sample_rate=RATE,
+                      realtime=False)  # fmt: skip
+    program.run_for(0.4)  # the host on its own
+    with Takeover.for_program(program, threaded=False) as tk:
+        tk.attach(program)
+        for i, frame in enumerate([tilted] * 15 + [blank] * 15 + [tilted] * 15):
             tk.push_video(frame, i / FPS)
-            tk.audio(RATE // FPS)
-            roll.append(tk.params(i / FPS).head_roll)
-    steps = np.abs(np.diff(roll))
-    assert abs(roll[0]) < 1.5 and roll[14] > 5.0 and abs(roll[29]) < 1.5 and roll[44] > 5.0, np.round(roll, 1)
-    assert steps.max() < 2.5, np.round(roll, 1)  # without the fade: one step of about 7°
+            program.run_for(1 / FPS)
+        tk.detach()  # eases back to the host, then lets go
+        program.run_for(0.2)
+        assert program.takeover is tk
+        program.run_for(0.2)
+        assert program.takeover is None
+    roll = np.array([p.head_roll for p in shown])  # 10 frames alone, 45 driven, 10 handing back and after
+    assert len(roll) == 65
+    assert roll[10 + 14] > 5.0 and abs(roll[10 + 29]) < 1.5 and roll[10 + 44] > 5.0 and abs(roll[-1]) < 1.5, roll
+    assert np.abs(np.diff(roll)).max() < 2.5, np.round(roll, 1)  # without the fades: steps of about 7°
 
 
 def test_threaded_takeover_takes_jpeg_and_never_blocks(operator_frames: list[np.ndarray]) -> None:
