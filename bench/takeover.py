@@ -87,8 +87,8 @@ def bench_takeover(seconds: float = 4.0) -> dict[str, float]:
     try:
         time.sleep(0.5)  # the show is on air before the operator takes over
         dropped0, frames0 = program.stats.dropped, program.stats.frames
-        takeover = Takeover(sample_rate=RATE, fps=FPS)  # cold: created at the click
-        program.takeover = takeover
+        takeover = Takeover.for_program(program)  # cold: created at the click
+        takeover.attach(program)
         feeder = threading.Thread(target=_feed, args=(takeover, jpegs, mic, AUDIO_RATE, stop), daemon=True)
         feeder.start()
         buffered = []
@@ -100,10 +100,9 @@ def bench_takeover(seconds: float = 4.0) -> dict[str, float]:
         first = stats.first_face_s
         driven = program.stats.frames - frames0
         dropped = program.stats.dropped - dropped0
-        program.takeover = None  # back to the host; the same session, still tracking, takes over again
+        takeover.detach(ease=False)  # back to the host; the same session, still tracking, takes over again
         time.sleep(0.3)
-        takeover.begin()
-        program.takeover = takeover
+        takeover.attach(program)
         while takeover.stats.first_face_s is None and time.monotonic() < end + 5.0:
             time.sleep(0.01)
         warm = takeover.stats.first_face_s
@@ -126,7 +125,7 @@ def bench_takeover(seconds: float = 4.0) -> dict[str, float]:
                       realtime=False)  # fmt: skip
     sink.open(*SIZE, FPS, RATE)
     with Takeover(sample_rate=RATE, fps=FPS, threaded=False) as tk:
-        offline.takeover = tk
+        tk.attach(offline)
         n = len(frames) * FPS // 30
         for i in range(n):
             tk.push_video(frames[i * 30 // FPS], i / FPS)
