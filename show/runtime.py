@@ -376,7 +376,12 @@ class Brain:
                 log.error("operator action failed: %s", e)
         if self.operator_lines.empty() or self.program.queued_s > 0.3:
             return False
-        self.speak_passed(self.operator_lines.get_nowait())
+        u = self.operator_lines.get_nowait()
+        outcome = self.outcomes.get(u.comment_id) if u.kind == "answer" and u.comment_id else None
+        answers = outcome is not None and outcome.action != "reply"  # the first approved line answers it
+        self.speak_passed(u)
+        if answers:
+            self.summary.answered += 1
         return True
 
     def stop(self) -> None:

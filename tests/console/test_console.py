@@ -150,6 +150,11 @@ def test_approve_a_held_line_and_it_is_spoken(page: Any, show: LiveShow) -> None
     trace = wait_until(lambda: [x for x in show.state()["traces"] if x["id"] == line_id and x["on_air_pts_s"]])
     SEEN["approved_on_air"] = trace[0]["on_air_pts_s"]
     page.locator(f"#pending li[data-id='{line_id}']").wait_for(state="detached", timeout=5000)
+    wait_until(lambda: show.state()["summary"]["answered"] >= 1, timeout=10)
+    answered = page.locator("#summary dt", has_text="answered").locator("xpath=following-sibling::dd[1]")
+    wait_until(lambda: answered.inner_text() != "0", timeout=5)
+    page.locator("#audit li", has_text="operator_action").first.wait_for(timeout=5000)
+    assert "Mei" in page.locator("#audit li", has_text="operator_action").first.inner_text()
 
 
 def edit_held(page: Any, show: LiveShow, comment: dict[str, str], text: str) -> str:
