@@ -13,6 +13,7 @@ from voice.types import Speech
 
 QUIET_FRAME_S = 0.010  # loudness is measured over 10 ms frames
 QUIET_RATIO = 0.08  # a frame quieter than 8% of the line's typical voiced level counts as a gap
+SEARCH_S = 0.06  # a marked gap is placed at the quietest point this close to it
 MIN_GAP_S = 0.06  # a quiet stretch shorter than this may be a plosive's closure, not a word gap
 _PAUSES = frozenset(",.;:!?…_|，。；：！？")  # punctuation a timeline marks as a pause
 
@@ -21,12 +22,60 @@ def word_boundaries(speech: Speech) -> np.ndarray:
     """Sample positions (sorted, ending with the line's end) at which the line can stop between words."""
     n = len(speech.pcm)
     rate = speech.sample_rate
-    cuts = [int(round(0.5 * (span.start_s + span.end_s) * rate)) for span in speech.phonemes[1:-1]
-            if span.phoneme.strip() == "" or span.phoneme in _PAUSES]
-    if not cuts:  # a timeline without word gaps (espeak's events): the audio's own pauses
+    level = _voiced_level(speech.pcm, rate)
+    cuts: list[int] = []
+    for span in speech.phonemes[1:-1]:
+        a, z = int(span.start_s * rate), int(span.end_s * rate)
+        if span.phoneme == "":  # a pause event (espeak's), which may run a little off the audio
+            at = _place(speech.pcm, rate, level, a, z)
+            if at is not None:
+                cuts.append(at)
+        elif span.phoneme.strip() == "" or span.phoneme in _PAUSES:  # a word separator in the timeline
+            cuts.append(_quietest(speech.pcm, rate, a, z)[0])
+    if not cuts:  # a timeline without word gaps: the audio's own pauses
         cuts = _quiet_gaps(speech.pcm, rate)
     cuts.append(n)
     return np.unique(np.clip(np.asarray(cuts, np.int64), 0, n))
+
+
+def _voiced_level(pcm: np.ndarray, rate: int) -> float:
+    hop = max(1, int(rate * QUIET_FRAME_S))
+    frames = len(pcm) // hop
+    if frames < 1:
+        return 0.0
+    x = pcm[: frames * hop].astype(np.float32).reshape(frames, hop)
+    rms = np.sqrt((x * x).mean(axis=1))
+    voiced = rms[rms > rms.max() * 0.05]
+    return float(np.median(voiced)) if voiced.size else 0.0
+
+
+def _quietest(pcm: np.ndarray, rate: int, lo: int, hi: int) -> tuple[int, float]:
+    """The quietest 10 ms point in [lo, hi) and its RMS."""
+    win = max(1, int(QUIET_FRAME_S * rate))
+    lo, hi = max(0, lo), min(len(pcm), hi)
+    if hi - lo <= win:
+        mid = (lo + hi) // 2
+        seg = pcm[max(0, mid - win // 2): mid + win // 2].astype(np.float32)
+        return mid, float(np.sqrt(np.mean(seg * seg))) if seg.size else 0.0
+    x = pcm[lo:hi].astype(np.float32) ** 2
+    energy = np.convolve(x, np.ones(win, np.float32), mode="valid") / win
+    i = int(np.argmin(energy))
+    quiet = energy <= 2.0 * energy[i] + 1.0  # the whole quiet stretch around the minimum: cut in its middle
+    a = i
+    while a > 0 and quiet[a - 1]:
+        a -= 1
+    z = i
+    while z + 1 < len(quiet) and quiet[z + 1]:
+        z += 1
+    mid = (a + z) // 2
+    return lo + mid + win // 2, float(np.sqrt(energy[mid]))
+
+
+def _place(pcm: np.ndarray, rate: int, level: float, start: int, end: int) -> int | None:
+    """Where to cut for a pause event: the quietest point close to it (the events may run a little off
+    the audio), or None when the voice goes on there."""
+    near, rms = _quietest(pcm, rate, start - int(SEARCH_S * rate), end + int(SEARCH_S * rate))
+    return near if rms <= QUIET_RATIO * 2 * level else None
 
 
 def _quiet_gaps(pcm: np.ndarray, rate: int) -> list[int]:
