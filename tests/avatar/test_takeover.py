@@ -18,7 +18,7 @@ from avatar.lipsync import ApertureSink
 from avatar.player import resample
 from avatar.render import Renderer
 from avatar.rig import build_rig
-from avatar.types import FaceParams
+from avatar.types import FaceParams, VideoFrame
 from show.program import Program
 from tests.avatar.drive_media import FPS, RATE, SECONDS, AudioRecorder, corr
 from tests.avatar.portraits import astronaut
@@ -149,6 +149,42 @@ def test_face_shown_is_the_one_seen_when_the_voice_was_said(operator_frames: lis
             assert late > now, (late, now)  # the face follows the voice's moment, one frame behind the camera
         else:
             assert all(o is None for o in offsets) and now > late  # times ignored: the newest face
+
+
+def test_every_frame_the_operator_drives_is_labelled(host: Renderer, operator_frames: list[np.ndarray]) -> None:
+    """A takeover changes who drives the face, never the AI label: each frame leaves with it burned in."""
+    from compliance.labels import Labeller, draw_label
+
+    plain: dict[int, np.ndarray] = {}
+    program: Program
+
+    def render(p: FaceParams) -> np.ndarray:
+        frame = host.render(p)
+        plain[program.frame_index] = frame.copy()  # as rendered, before the overlay
+        return frame
+
+    class Frames(AudioRecorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.video: dict[int, np.ndarray] = {}
+
+        def write_video(self, frame: VideoFrame) -> None:
+            self.video[frame.index] = frame.image.copy()
+
+    label, out = Labeller("en", fps=FPS), Frames()
+    program = Program(render=render, animator=Animator(fps=FPS), sinks=[out], fps=FPS, sample_rate=RATE,
+                      realtime=False, overlay=lambda frame, pts: label(frame))  # fmt: skip
+    with Takeover.for_program(program, threaded=False) as tk:
+        tk.attach(program)
+        for i, frame in enumerate(operator_frames[:75]):  # past the 2 s opening card, into the corner label
+            tk.push_video(frame, i / FPS)
+            program.run_for(1 / FPS)
+        assert tk.stats.source == "face"
+    assert sorted(out.video) == list(range(75)) and label.frames == 75
+    for i in (10, 60, 74):
+        expect = plain[i].copy()
+        draw_label(expect, "en", opening=i < 50)
+        assert np.array_equal(out.video[i], expect), f"frame {i} left without its label"
 
 
 def test_the_face_eases_between_camera_and_voice(host: Renderer) -> None:
