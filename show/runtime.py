@@ -16,7 +16,7 @@ from pathlib import Path
 from compliance.audit import AuditLog, AuditWriteError
 from compliance.gate import Gate, Utterance, Verdict
 from compliance.labels import DisclosureSchedule, spoken_disclosure
-from compliance.presence import Presence, holding_line
+from compliance.presence import Presence, PresenceChange, holding_line
 from dialogue.engine import DialogueEngine
 from dialogue.rundown import Rundown
 from dialogue.triage.queue import CommentQueue
@@ -64,6 +64,11 @@ class Brain:
         self._backlog: list[tuple[Comment | BadComment, Triaged]] = []
         self._events: queue.Queue[tuple[str, Utterance, tuple | None]] = queue.Queue()
         self._stop = threading.Event()
+        # presence changes from any thread: a return is noticed by the heartbeat (the console's thread)
+        # that brings it, and is recorded here, on the brain's thread, like a lapse
+        self._presence_changes: queue.Queue[PresenceChange] = queue.Queue()
+        if presence is not None:
+            presence.subscribe(self._presence_changes.put)
         self.operator_lines: queue.Queue[Utterance] = queue.Queue()  # passed the gate: approved or typed
         self.operator_jobs: queue.Queue[Callable[[], object]] = queue.Queue()  # run on this thread
 
@@ -281,9 +286,9 @@ class Brain:
     def _check_presence(self) -> None:
         if self.presence is None or not self.gate.profile.operator_required:
             return
-        change = self.presence.poll()
-        if change is not None:
-            self.audit.append("presence", change.to_audit())
+        self.presence.poll()  # a change it finds reaches _presence_changes, like one a heartbeat found
+        while not self._presence_changes.empty():
+            self._audit_safely("presence", self._presence_changes.get_nowait().to_audit())
         if not self.presence.present():
             on_air = self.program.stats.speaking_s > 0  # before the first word there is nothing to interrupt
             self.hold("presence", "no operator on duty: heartbeats lapsed" if on_air else
@@ -394,6 +399,8 @@ class Brain:
         made faster than real time) this loop advances it whenever the host has nothing new to say.
         """
         offline = not self.program.realtime
+        if not offline:
+            _yield_to_the_clock()
         start = time.monotonic()
         busy_run = 0
         while not self._stop.is_set():
@@ -430,6 +437,22 @@ class Brain:
         if self.holds:
             self.summary.paused_s += time.monotonic() - self._pause_started
         return self.summary
+
+
+BRAIN_NICE = 5  # the brain (and the model threads it starts) yields the cores to the programme clock
+
+
+def _yield_to_the_clock() -> None:
+    """Lower this thread's priority (Linux: nice is per thread and inherited by the threads it starts,
+    so llama.cpp's workers follow), so that rendering and encoding, started before, never wait for the
+    model: a frame that waits is a frame dropped."""
+    import os
+
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BRAIN_NICE))
+    except (AttributeError, OSError) as e:  # not Linux, or not permitted: the show runs, at equal priority
+        log.debug("could not lower the brain's priority: %s", e)
 
 
 def write_traces(traces: list[Trace], path: Path) -> None:
