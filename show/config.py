@@ -58,6 +58,14 @@ class OperatorConfig(_Strict):
     heartbeat_lapse_s: float | None = Field(default=None, gt=0)
 
 
+class SigningConfig(_Strict):
+    """C2PA content credentials for the finished recordings: a certificate chain (PEM) and its key."""
+
+    cert: str
+    key: str
+    alg: Literal["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "ED25519"] = "ES256"
+
+
 class CommentsConfig(_Strict):
     replay: str | None = None
     speed: float = Field(default=1.0, gt=0)
@@ -85,6 +93,7 @@ class ShowConfig(_Strict):
     operator: OperatorConfig = OperatorConfig()
     comments: CommentsConfig
     consent: str | None = None
+    signing: SigningConfig | None = None  # sign each finished MP4 with C2PA (trainedAlgorithmicMedia)
     audit_log: str = "out/audit.jsonl"
     pitch_interval_s: float = Field(default=30.0, gt=0)
     minutes: float | None = Field(default=None, gt=0)
@@ -108,7 +117,8 @@ class ShowConfig(_Strict):
 
 
 _PATH_FIELDS = (("catalog",), ("portrait",), ("consent",), ("audit_log",), ("outputs", "mp4"), ("outputs", "wav"),
-                ("comments", "replay"), ("voice", "model"), ("model", "path"))
+                ("comments", "replay"), ("voice", "model"), ("model", "path"),
+                ("signing", "cert"), ("signing", "key"))
 
 
 def _resolve(data: dict[str, Any], base: Path) -> None:

@@ -167,6 +167,8 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
         program.stop()
         if console is not None:
             console.close()
+    if cfg.signing is not None:
+        _sign_recordings(cfg, audit, catalog.shop.name)
     figures = summary.figures()
     figures["wall_s"] = round(time.monotonic() - started, 2)
     audit.append("show_end", figures)
@@ -186,6 +188,25 @@ def _warm_up(engine: DialogueEngine, voice: object, lang: str) -> None:
     except Exception as e:  # a broken voice shows itself on the first line, where the fallback takes over
         log.warning("voice warm-up failed: %s", e)
     log.info("models warmed up in %.1f s", time.monotonic() - started)
+
+
+def _sign_recordings(cfg: ShowConfig, audit: AuditLog, producer: str) -> None:
+    """Embed C2PA content credentials in every finished MP4 of the show (the first file and its sequels)."""
+    from compliance.provenance import ProvenanceError, sign_c2pa
+
+    assert cfg.signing is not None
+    if not cfg.outputs.mp4:
+        return
+    first = Path(cfg.outputs.mp4)
+    for path in [first, *sorted(first.parent.glob(f"{first.stem}-[0-9]*{first.suffix}"))]:
+        if not path.exists():
+            continue
+        try:
+            sign_c2pa(path, cfg.signing.cert, cfg.signing.key, label=aigc_label(producer), alg=cfg.signing.alg)
+            audit.append("c2pa_signed", {"file": str(path)})
+        except ProvenanceError as e:  # the recording stays as it was, labelled by its AIGC tag
+            log.error("%s", e)
+            audit.append("c2pa_failed", {"file": str(path), "error": str(e)[:300]})
 
 
 MIN_FREE_BYTES = 256 << 20  # room needed before a recording that stopped on a full disk starts again

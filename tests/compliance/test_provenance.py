@@ -112,3 +112,29 @@ def test_signing_faults_are_reported(certs: dict[str, Path], recording, tmp_path
     with pytest.raises(ProvenanceError, match="no readable C2PA manifest"):
         read_c2pa(mp4)
     assert not list(tmp_path.glob(".c2pa-*"))
+
+
+def test_a_show_signs_its_finished_recording(certs: dict[str, Path], tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    import assets
+    from compliance.audit import verify
+    from show.commands.run import run_show
+    from show.config import load_show
+
+    comments = tmp_path / "c.jsonl"
+    comments.write_text(json.dumps({"id": "a", "user": "ann", "text": "how much is the mug?", "ts": 0.0}) + "\n",
+                        encoding="utf-8")
+    cfg = {"catalog": str(assets.path("demo_shop_en.yaml")), "clock": "fast", "model": {"kind": "none"},
+           "comments": {"replay": str(comments)}, "outputs": {"mp4": str(tmp_path / "show.mp4"), "size": [180, 320]},
+           "audit_log": str(tmp_path / "audit.jsonl"), "console": {"enabled": False},
+           "signing": {"cert": str(certs["chain"]), "key": str(certs["key"])}}
+    (tmp_path / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    run_show(load_show(tmp_path / "show.yaml"), out_dir=tmp_path)
+    report = read_c2pa(tmp_path / "show.mp4", trust_anchors=certs["root"])
+    assert report.state == "Trusted" and report.ai_generated
+    assert read_mp4_label(tmp_path / "show.mp4")["Label"] == 1
+    entries = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text("utf-8").splitlines()]
+    assert verify(tmp_path / "audit.jsonl").ok and any(e["kind"] == "c2pa_signed" for e in entries)
