@@ -37,7 +37,8 @@ from console.preview import FrameEncoder
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 16 * 1024
-STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript"}
+STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript",
+          "takeover.js": "text/javascript", "mic-worklet.js": "text/javascript"}
 SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin",
                     "Content-Security-Policy": "default-src 'self'; img-src 'self' blob: data:; "
@@ -163,6 +164,7 @@ class _Session:
         self.actions, self.chatter = actions, chatter
         self._send = asyncio.Lock()
         self.key = f"{operator}@{id(socket)}"
+        self.driving = False  # this console took over: it hands back if it goes away
 
     async def send_text(self, text: str) -> None:
         async with self._send:
@@ -179,6 +181,8 @@ class _Session:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await run_in_threadpool(self.show.record, "console_disconnected", {"operator": self.operator})
+            if self.driving and self.show.takeover_operator == self.operator:  # its camera and mic are gone:
+                await run_in_threadpool(self.show.takeover, self.operator, False)
 
     async def _frames(self, fps: float) -> None:
         loop = asyncio.get_running_loop()
@@ -186,10 +190,14 @@ class _Session:
         while True:
             index, pts, image = self.show.frame()
             if image is not None and index != last:
-                data = await run_in_threadpool(self.encoder.encode, index, pts, image, self.show.level())
-                async with self._send:
-                    await self.socket.send_bytes(data)
                 last = index
+                try:
+                    data = await run_in_threadpool(self.encoder.encode, index, pts, image, self.show.level())
+                except Exception as e:  # one frame that cannot be encoded is skipped, the preview goes on
+                    log.warning("preview frame %d not sent: %s", index, e)
+                else:
+                    async with self._send:
+                        await self.socket.send_bytes(data)
             due = max(due + 1.0 / fps, loop.time())  # a steady rate: encoding time is not added to the wait
             await asyncio.sleep(due - loop.time())
 
@@ -199,7 +207,11 @@ class _Session:
             await asyncio.sleep(every)
 
     async def push_state(self) -> None:
-        snap = await run_in_threadpool(self.show.snapshot)
+        try:
+            snap = await run_in_threadpool(self.show.snapshot)
+        except Exception as e:  # the console stays up; the next state may succeed
+            log.warning("console state not available: %s", e)
+            return
         await self.send_text(StateMsg(state=snap).model_dump_json())
 
     async def _receive(self) -> None:
@@ -272,5 +284,7 @@ class _Session:
         except Exception as e:  # a failed action is reported, the console stays up
             log.exception("console action %s failed", msg.type)
             out = Outcome(ok=False, message=f"failed: {type(e).__name__}: {e}")
+        if msg.type == "takeover" and out.ok:
+            self.driving = msg.on  # type: ignore[union-attr]
         await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
         await self.push_state()
