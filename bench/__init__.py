@@ -37,6 +37,11 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.console import bench_console
 
         figures = bench_console(n=args.n or 3)
+    elif args.area == "soak":
+        from bench.soak import bench_soak
+
+        out = Path(args.json).with_suffix("") if args.json else None
+        figures = bench_soak(hours=args.hours, out=out)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

@@ -57,9 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     av.add_argument("log")
 
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console"])
+    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console", "soak"])
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
+    b.add_argument("--hours", type=float, default=8.0, help="soak: hours of programme time (default 8)")
     _add_model_args(b, catalog=False)
     return p
 
