@@ -30,7 +30,7 @@ RAMBLE = ("ok so I have been watching for about an hour now and I like the calm 
 
 # (fraction of the segment, user, text): a night in a small live room
 NIGHT: list[tuple[float, str, str]] = [
-    (0.03, "mia_k", "hi Nova! still up?"),
+    (0.0, "mia_k", "hi Nova! still up?"),  # the replay counts from its first comment
     (0.16, "dan.r", "how much is the hoodie?"),
     # a quiet stretch: the rundown pitches products
     (0.45, "sofia", "what colours does the tote bag come in?"),
@@ -44,7 +44,7 @@ NIGHT: list[tuple[float, str, str]] = [
     (0.62, "ramble", RAMBLE),
     (0.70, "paste", "buy buy buy " * 200),  # a flood pasted into the box
     (0.84, "owl", "do you ship to canada?"),
-    (0.97, "mia_k", "good night Nova"),
+    (0.99, "mia_k", "good night Nova"),
 ]
 
 

@@ -26,7 +26,7 @@ from tests.show.showkit import (
     envelope,
     locate,
     of_kind,
-    run_show,
+    run_to_end,
     running,
     wait_for,
     write_show,
@@ -114,7 +114,7 @@ def test_a_hung_model_server_gives_the_catalog_answer_within_the_timeout(tmp_pat
                     {"id": "c", "user": "cy", "text": "are you a real person?", "ts": 9.0}]
         show = write_show(tmp_path, comments, minutes=0.4,
                           model={"kind": "openai", "url": f"http://127.0.0.1:{server.port}", "timeout_s": 1})
-        code, err = run_show(show)
+        code, err = run_to_end(show)
         assert code == 0, err[-3000:]
         assert len(server.held) >= 2, "each price question asked the model; the 2nd was not stuck behind the 1st"
     finally:
@@ -155,7 +155,6 @@ def _fill(disk: Path, leave: int) -> Path:
     st = os.statvfs(disk)
     ballast = disk / "ballast"
     with ballast.open("wb") as f:
-        f.truncate(0)
         f.write(b"\0" * max(0, st.f_bavail * st.f_frsize - leave))
     return ballast
 
@@ -227,7 +226,7 @@ def test_sigkill_leaves_a_log_that_verifies_and_the_next_show_continues_it(tmp_p
     assert first.ok, first.reason
     again = write_show(tmp_path / "again", _comments(2, 0.5, 1.0), clock="fast", minutes=0.1,
                        audit_log=str(log))
-    code, err = run_show(again)
+    code, err = run_to_end(again)
     assert code == 0, err[-3000:]
     result = verify(log)
     assert result.ok, result.reason
