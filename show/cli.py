@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from compliance.audit import AuditWriteError
 from dialogue.errors import InputError
 
 __version__ = "0.1.0"
@@ -111,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"nightshift: {e}", file=sys.stderr)
         return 2
+    except AuditWriteError as e:  # e.g. a full disk: nothing may go on that the log cannot record
+        print(f"nightshift: the audit log cannot be written, so the show cannot go on: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 1

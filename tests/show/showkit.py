@@ -51,10 +51,10 @@ def running(show: Path, log_dir: Path, **popen: Any) -> Iterator[subprocess.Pope
                 p.wait()
 
 
-def run_to_end(show: Path, timeout: float = 240) -> tuple[int, str]:
+def run_to_end(show: Path, timeout: float = 240, **popen: Any) -> tuple[int, str]:
     """Run `nightshift run SHOW` to the end; (exit code, stderr)."""
     r = subprocess.run([sys.executable, "-m", "show.cli", "run", str(show)], capture_output=True, text=True,
-                       timeout=timeout, cwd=ROOT)
+                       timeout=timeout, cwd=ROOT, **popen)
     return r.returncode, r.stderr
 
 

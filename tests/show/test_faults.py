@@ -154,9 +154,29 @@ def _fill(disk: Path, leave: int) -> Path:
     """A ballast file that leaves only `leave` bytes free."""
     st = os.statvfs(disk)
     ballast = disk / "ballast"
-    with ballast.open("wb") as f:
+    with ballast.open("wb") as f, contextlib.suppress(OSError):  # to the last byte, when leave is 0
         f.write(b"\0" * max(0, st.f_bavail * st.f_frsize - leave))
     return ballast
+
+
+def _file_limit(size: int) -> dict[str, object]:
+    """Popen arguments under which the child may write no file larger than `size` (EFBIG)."""
+    return {"preexec_fn": lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))}
+
+
+def test_a_disk_full_before_the_show_stops_it_with_a_message_and_nothing_goes_out(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    with _small_disk(disk) as mounted:
+        if mounted:
+            _fill(disk, leave=0)
+        show = write_show(tmp_path, _comments(2, 0.5, 1.0), clock="fast", minutes=0.1,
+                          outputs={"mp4": str(disk / "show.mp4"), "size": [360, 640]},
+                          audit_log=str(disk / "audit.jsonl"))
+        code, err = run_to_end(show, **({} if mounted else _file_limit(0)))
+        assert code == 1 and "audit log cannot be written" in err, err[-3000:]
+        assert "Traceback" not in err
+        assert not (disk / "show.mp4").exists(), "nothing goes out that the log cannot record"
+        assert verify(disk / "audit.jsonl").ok
 
 
 def test_a_full_disk_pauses_the_show_keeps_the_log_whole_and_recording_resumes(tmp_path: Path) -> None:
@@ -165,8 +185,7 @@ def test_a_full_disk_pauses_the_show_keeps_the_log_whole_and_recording_resumes(t
         show = write_show(tmp_path, _comments(8, 1.0, 3.5), minutes=0.6,
                           outputs={"mp4": str(disk / "show.mp4"), "size": [360, 640]},
                           audit_log=str(disk / "audit.jsonl"))
-        limit = {} if mounted else {"preexec_fn": lambda: resource.setrlimit(resource.RLIMIT_FSIZE,
-                                                                             (FSIZE_LIMIT, FSIZE_LIMIT))}
+        limit = {} if mounted else _file_limit(FSIZE_LIMIT)
         log = disk / "audit.jsonl"
         with running(show, tmp_path / "logs", **limit) as p:
             wait_for("the show on air", lambda: of_kind(log, "spoken"), 120, p)
