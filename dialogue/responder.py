@@ -188,17 +188,33 @@ class Responder:
         support = [*sheet.support, *self._allowed_claims(), sheet.text]
         pieces: queue.Queue[str | None | BaseException] = queue.Queue()
         llm = self.llm
+        given_up = threading.Event()  # set when this reply no longer reads the model (timeout, check, enough)
 
         def produce() -> None:
+            stream = llm.stream(self.system_prompt, prompt, max_tokens=self.max_tokens,
+                                stop=("\n\n", "Viewer", "FACTS"))
             try:
-                for piece in llm.stream(self.system_prompt, prompt, max_tokens=self.max_tokens,
-                                        stop=("\n\n", "Viewer", "FACTS")):
+                for piece in stream:
+                    if given_up.is_set():  # stop generating: a backend with a lock frees it for the next reply
+                        break
                     pieces.put(piece)
                 pieces.put(None)
             except BaseException as e:  # reported to the consumer, which falls back to the catalog
                 pieces.put(e)
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:
+                    close()
 
         threading.Thread(target=produce, daemon=True, name="llm-phrase").start()
+        try:
+            yield from self._released(t, pieces, flags, support, stock, timing, start)
+        finally:
+            given_up.set()
+
+    def _released(self, t: Triaged, pieces: queue.Queue[str | None | BaseException], flags: list[str],
+                  support: list[str], stock: dict[str, int], timing: Timing | None, start: float) -> Iterator[str]:
+        """The model's sentences as they arrive, each checked; ends at the deadline or the first that fails."""
         deadline = time.monotonic() + self.timeout_s
         splitter = SentenceSplitter()
         count = 0

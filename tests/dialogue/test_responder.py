@@ -117,6 +117,19 @@ def test_hung_or_crashing_model_falls_back_to_the_catalog(shop_en) -> None:
     assert "llm_error" in d.flags and "$14.50" in d.text
 
 
+def test_a_reply_that_timed_out_stops_the_model_for_the_next_one(shop_en, smollm) -> None:
+    """llama.cpp serves one reply at a time: one given up on must not go on generating behind its lock."""
+    eng = DialogueEngine(shop_en, smollm, Retriever(shop_en), timeout_s=0.05)
+    eng.responder.max_tokens = 400  # left to run, this would hold the model for seconds
+    d = eng.answer(Comment("t1", "a", "how much is the mug?", ts=2e6))
+    assert "llm_timeout" in d.flags and "$14.50" in d.text
+    assert smollm._lock.acquire(timeout=1.0), "the abandoned generation still holds the model"
+    smollm._lock.release()
+    eng.responder.timeout_s, eng.responder.max_tokens = 10.0, 48
+    d = eng.answer(Comment("t2", "b", "how much is the hoodie?", ts=2e6 + 5))
+    assert "llm_timeout" not in d.flags and "$39.90" in d.text, "the next reply gets the model"
+
+
 def test_first_sentence_streams_before_the_reply_is_done(engine: DialogueEngine) -> None:
     reply = engine.respond(engine.triage(Comment("s1", "zed", "what colours and sizes does the hoodie come in?", ts=1e6)))
     sentences = list(reply)
