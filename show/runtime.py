@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 INTERRUPTIBLE = ("pitch",)  # a comment may end these at a word gap; answers and disclosures finish
 ANSWER_AHEAD_S = 1.0  # start answering the next comment when this little committed speech is left
 DISK_RETRY_S = 5.0  # how often a show paused for a full disk checks for room again
+INBOX_MAX = 1000  # comments read but not yet triaged
+TAKE_PER_STEP = 50
 
 
 class Brain:
@@ -44,12 +46,14 @@ class Brain:
         self.engine, self.gate, self.audit, self.program = engine, gate, audit, program
         self.voice, self.fallback_voice = voice, fallback_voice
         self.rundown, self.presence, self.lang = rundown, presence, lang
-        self.inbox: queue.Queue[Comment | BadComment | None] = queue.Queue()
+        # bounded: when the brain falls behind, the reader waits and the source pushes back (HTTP 503)
+        self.inbox: queue.Queue[Comment | BadComment | None] = queue.Queue(maxsize=INBOX_MAX)
         self.queue: CommentQueue[Triaged] = CommentQueue(max_size=200)
         self.disclosure = DisclosureSchedule(interval_s=disclosure_interval_s)
         self.summary = RunSummary()
         self.traces: list[Trace] = []
         self.holds: dict[str, str] = {}  # why the host is off air: presence, operator, recording, audit
+        self.taken_over = False  # a person drives the host (takeover): nothing new is started until they hand back
         self._pause_started = 0.0
         self._failed_recordings: list[object] = []
         self._next_disk_check = 0.0
@@ -61,6 +65,8 @@ class Brain:
         self.finishing = False  # the replay is over: no new pitch
         self._received: dict[str, float] = {}
         self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
+        self._shed = 0
+        self._sources: list[tuple[object, threading.Thread]] = []
         self._backlog: list[tuple[Comment | BadComment, Triaged]] = []
         self._events: queue.Queue[tuple[str, Utterance, tuple | None]] = queue.Queue()
         self._stop = threading.Event()
@@ -87,14 +93,45 @@ class Brain:
 
         t = threading.Thread(target=run, name="comments", daemon=True)
         t.start()
+        self._sources.append((source, t))
         return t
+
+    def _close_sources(self, timeout_s: float = 10.0) -> None:
+        """The show is over: stop taking comments, and record every comment already taken but not yet read
+        as held (flag show_ended) in the audit log and the outcomes: none is lost."""
+        for source, _ in self._sources:
+            close = getattr(source, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception as e:
+                    log.error("closing a comment source failed: %s", e)
+        deadline = time.monotonic() + timeout_s
+        left = 0
+        while time.monotonic() < deadline:
+            try:
+                item = self.inbox.get(timeout=0.05)
+            except queue.Empty:
+                if not any(t.is_alive() for _, t in self._sources):
+                    break
+                continue
+            if item is None:
+                continue
+            left += 1
+            self.outcomes.seen(item.id, ["show_ended"])
+            self.outcomes.settle(item.id, "hold", flags=["show_ended"])
+            self._audit_safely("comment", {"id": item.id, "user": getattr(item, "user", ""),
+                                           "text": getattr(item, "text", "")[:500], "flags": ["show_ended"],
+                                           "skip": "the show ended before it was read"})
+        if left:
+            log.warning("the show ended with %d comments not yet read: recorded as held (show_ended)", left)
 
     def _take_comments(self, now: float) -> None:
         while self._backlog:  # comments triaged while the audit log could not be written
             item, tri = self._backlog[0]
             self._admit(item, tri, now)
             self._backlog.pop(0)
-        while True:
+        for _ in range(TAKE_PER_STEP):  # a flood is read a slice at a time: the host keeps talking
             try:
                 item = self.inbox.get_nowait()
             except queue.Empty:
@@ -127,6 +164,9 @@ class Brain:
             self.summary.skipped += 1
             self.outcomes.settle(shed.comment.id, "skip", flags=["shed:queue_full"])
             self._audit_safely("shed", {"id": shed.comment.id, "reason": "queue full"})
+            self._shed += 1
+            if self._shed in (1, 10, 100) or self._shed % 1000 == 0:
+                log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
 
     # -- output ---------------------------------------------------------------------------------
     def _synth(self, text: str, lang: str):  # type: ignore[no-untyped-def]
@@ -328,7 +368,7 @@ class Brain:
         self._check_outputs()
         if self._operator_turn():
             return True
-        if self.paused:
+        if self.paused or self.taken_over:
             return False
         if self.disclosure.due(self.program.now_s):
             self.say(Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang))
@@ -430,6 +470,7 @@ class Brain:
             else:
                 time.sleep(0.05)
         self._line_events()
+        self._close_sources()
         self._flush_unwritten()
         self.summary.frames = self.program.stats.frames
         self.summary.frames_dropped = self.program.stats.dropped

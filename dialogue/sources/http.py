@@ -209,6 +209,7 @@ class HttpIngestSource(CommentSource):
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
+        self._drained = threading.Event()
         self._lock = threading.Lock()
         self._url: str | None = None
 
@@ -286,8 +287,8 @@ class HttpIngestSource(CommentSource):
             try:
                 item = self._queue.get(timeout=0.1)
             except queue.Empty:
-                if self._closed.is_set():
-                    return  # closed and everything already received has been handed out
+                if self._closed.is_set() and (self._server is None or self._drained.is_set()):
+                    return  # closed, the server stopped, and everything it received has been handed out
                 continue
             yield item
 
@@ -302,3 +303,4 @@ class HttpIngestSource(CommentSource):
         if thread.is_alive():
             server.force_exit = True
             thread.join(timeout=2)
+        self._drained.set()  # no request is being handled any more: what is queued is all there is
