@@ -61,6 +61,8 @@ def test_refused_without_the_token(show: LiveShow) -> None:
     assert r.status_code == 401 and "Wrong token" in r.text
     assert entries(show, "console_signin", ok=False, operator="eve")
     assert httpx.get(show.url + "/api/state", params={"token": show.token}).status_code == 200
+    rebound = httpx.get(show.url + "/api/state", params={"token": show.token}, headers={"Host": "evil.example"})
+    assert rebound.status_code == 421, "a page on another host name (DNS rebinding) gets nothing"
 
     ws_url = "ws" + show.url[4:] + "/ws?operator=bot"
     origin = show.url
