@@ -284,6 +284,14 @@ def test_phone_layout_language_and_screenshots(browser: Any, page: Any, show: Li
     context.close()
 
 
+def test_sign_in_attempts_are_rate_limited(show: LiveShow) -> None:
+    codes = [httpx.post(show.url + "/signin", data={"name": "eve", "token": f"guess-{i:08d}"}).status_code
+             for i in range(8)]
+    assert codes[0] == 401 and codes[-1] == 429, codes
+    right = httpx.post(show.url + "/signin", data={"name": "eve", "token": show.token})
+    assert right.status_code == 429, "while limited, even the right token waits"
+
+
 def _audio(mp4: Path) -> tuple[np.ndarray, int]:
     with av.open(str(mp4)) as c:
         stream = c.streams.audio[0]
