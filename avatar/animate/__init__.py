@@ -65,7 +65,8 @@ class Animator:
         n = max(1, math.ceil(speech.duration_s * self.fps - 1e-9))
         t = self._advance(start_s, n)
         item = self._item(speech, float(t[0]), n)
-        return [self._compose(float(ti), self._mouth(item, np.array([ti]))[0]) for ti in t]
+        mouth = self._mouth(item, t)  # the whole utterance at once: the track is ready before it plays
+        return [self._compose(float(ti), mouth[k]) for k, ti in enumerate(t)]
 
     def envelope_track(self, pcm: np.ndarray, sample_rate: int, start_s: float | None = None) -> list[FaceParams]:
         """One FaceParams per frame over the audio, the mouth following its loudness (no timeline needed)."""
