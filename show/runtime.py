@@ -171,6 +171,8 @@ class Brain:
     # -- output ---------------------------------------------------------------------------------
     def _synth(self, text: str, lang: str):  # type: ignore[no-untyped-def]
         spoken = normalize(text, lang)
+        if self.fallback_voice is not None and not _speaks(self.voice, lang) and _speaks(self.fallback_voice, lang):
+            return self.fallback_voice.synthesize(spoken, lang)  # a viewer's language the main voice lacks
         try:
             return self.voice.synthesize(spoken, lang)
         except Exception as e:
@@ -478,6 +480,11 @@ class Brain:
         if self.holds:
             self.summary.paused_s += time.monotonic() - self._pause_started
         return self.summary
+
+
+def _speaks(voice: TTSBackend, lang: str) -> bool:
+    langs = getattr(getattr(voice, "capabilities", None), "languages", None)
+    return langs is None or lang.split("-")[0].lower() in langs or lang in langs
 
 
 BRAIN_NICE = 5  # the brain (and the model threads it starts) yields the cores to the programme clock
