@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -189,6 +190,9 @@ class ConsentRegistry:
             digest = sha256_file(asset_path)
         except OSError as e:
             return refuse(f"cannot read the {kind} file: {e.strerror or e}")
+        if want is Scope.LIVE and digest in _demo_digests():
+            return refuse("this is a bundled demo asset: it may be used locally and in recordings, never live, "
+                          "whatever a consent file says", digest)
         matches = [r for r in self.records if r.sha256 == digest and r.kind == kind]
         if not matches:
             return refuse(f"no consent record for this {kind} file (sha256 {digest[:12]}…) in {self.source}", digest)
@@ -217,3 +221,9 @@ def demo_registry() -> ConsentRegistry:
     import assets
 
     return ConsentRegistry.load(assets.path("consent/demo.yaml"))
+
+
+@lru_cache(maxsize=1)
+def _demo_digests() -> frozenset[str]:
+    """The hashes of the bundled demo portrait and voice: never live (COMPLIANCE.md §5)."""
+    return frozenset(r.sha256 for r in demo_registry().records)

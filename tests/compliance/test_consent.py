@@ -126,3 +126,16 @@ def test_records_made_for_files_save_and_load(tmp_path: Path, files: dict[str, P
     assert again.records == [rec]
     assert again.check(files["voice"], "voice", "recording", TODAY).ok
     assert not again.check(files["voice"], "voice", "live", TODAY).ok
+
+
+def test_a_consent_file_cannot_make_a_demo_asset_live(tmp_path) -> None:  # noqa: ANN001
+    import assets
+    from compliance.consent import ConsentRecord, ConsentRegistry
+
+    portrait = assets.path("portraits/default.png")
+    forged = ConsentRegistry([ConsentRecord.for_file(portrait, person="Someone", kind="portrait", scope="live",
+                                                     expires="2099-01-01")])
+    loaded = ConsentRegistry.load(forged.save(tmp_path / "consent.yaml"))
+    d = loaded.check(portrait, "portrait", "live")
+    assert not d.ok and "demo asset" in d.reason
+    assert loaded.check(portrait, "portrait", "recording").ok
