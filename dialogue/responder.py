@@ -163,7 +163,7 @@ class Responder:
                 spoken.append(sentence)
                 yield sentence
         flags.append(f"grounded:{grounded_by}")
-        sep = "" if t.lang == "zh" else " "
+        sep = "" if self.catalog.lang == "zh" else " "  # the sentences are in the catalog's language
         reply.draft = Draft(c.id, Action.REPLY, sep.join(spoken), t.lang, flags=flags, sources=sheet.sources,
                             grounded_by=grounded_by)
         reply.timing.total_s = time.perf_counter() - start

@@ -102,6 +102,11 @@ class Triager:
             t.intent = Intent.PRICE
         if "asks_medical" in t.flags:
             t.intent = Intent.PRODUCT_FACTS
+        if t.unknown_product and t.lang != self.catalog.lang:
+            # the catalog names its products in its own language: a name in another one may still be a
+            # product we sell ("卫衣" for the hoodie), so never say "we don't carry" it
+            t.unknown_product = None
+            t.flags.append("product_name_in_another_language")
         t.flags = list(dict.fromkeys(t.flags))
         return t
 

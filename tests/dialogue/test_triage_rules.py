@@ -88,3 +88,14 @@ def test_sentence_splitter_streams_and_keeps_prices() -> None:
     assert s.flush() == ["Great"]
     assert split_sentences("马克杯45元。有三种颜色！") == ["马克杯45元。", "有三种颜色！"]
     assert split_sentences("Ask Dr. Lee. Thanks") == ["Ask Dr. Lee.", "Thanks"]
+
+
+def test_a_product_named_in_another_language_is_never_said_to_be_missing(shop_en) -> None:  # noqa: ANN001
+    from dialogue.engine import DialogueEngine
+    from dialogue.retrieval import Retriever
+    from dialogue.types import Comment
+
+    e = DialogueEngine(shop_en, None, Retriever(shop_en))
+    d = e.answer(Comment(id="z", user="xiao", text="卫衣多少钱？"))  # "how much is the hoodie?"
+    assert d.text and "carry" not in d.text and "?We" not in d.text
+    assert "product_name_in_another_language" in d.flags
