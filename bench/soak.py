@@ -36,7 +36,8 @@ def _rss_mb() -> float:
 class _Sampler:
     """Reads the running show from its own thread: programme time, memory, A/V offset, reply latency."""
 
-    def __init__(self) -> None:
+    def __init__(self, hours: float) -> None:
+        self.hours = hours
         self.rows: list[tuple[float, float, float]] = []  # (programme s, rss MB, A/V offset ms)
         self.latency: list[tuple[float, float]] = []  # (programme s of first audio, ms from arrival)
         self._stop = threading.Event()
@@ -60,8 +61,13 @@ class _Sampler:
         return float("nan")
 
     def _run(self) -> None:
-        while not self._stop.wait(SAMPLE_S):
-            self.rows.append((self.brain.program.now_s, _rss_mb(), self._offset_ms()))  # type: ignore[union-attr]
+        from tqdm import tqdm
+
+        with tqdm(total=round(self.hours * 3600), unit="s", desc="programme", mininterval=5) as bar:
+            while not self._stop.wait(SAMPLE_S):
+                now = self.brain.program.now_s  # type: ignore[union-attr]
+                self.rows.append((now, _rss_mb(), self._offset_ms()))
+                bar.update(max(0, round(now) - bar.n))
 
     def stop(self) -> None:
         self._stop.set()
@@ -79,7 +85,7 @@ def bench_soak(hours: float = 8.0, *, size: tuple[int, int] = (360, 640), out: P
                "outputs": {"mp4": str(t / "night.mp4"), "size": list(size)},
                "audit_log": str(t / "audit.jsonl"), "console": {"enabled": False}, "pitch_interval_s": 60.0}
         (t / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
-        sampler = _Sampler()
+        sampler = _Sampler(hours)
         started = time.monotonic()
         figures = run_show(load_show(t / "show.yaml"), out_dir=t, prepare=sampler.attach)
         sampler.stop()
