@@ -13,6 +13,7 @@ class ShowAPI(Protocol):
     """The operator's levers on a show; every method is safe to call from the console's threads."""
 
     lang: str
+    takeover_operator: str | None  # who drives the host from their webcam and mic now
 
     def snapshot(self) -> ShowState:
         """The show's state as the console shows it."""

@@ -76,6 +76,19 @@ class TraceItem(_Msg):
     on_air_pts_s: float | None = None  # where its first audio is on the programme (and in the recording)
 
 
+class TakeoverStatus(_Msg):
+    """The takeover on air: who drives the host, whether the camera sees their face, their voice's level."""
+
+    operator: str
+    face_visible: bool = False
+    voice_level: float = 0.0
+    source: str = "idle"  # what drove the last frame: face, voice or idle
+    first_frame_ms: float | None = None  # from the click reaching the show to the first frame they drove
+    first_face_ms: float | None = None
+    video_in: int = 0
+    underruns: int = 0
+
+
 class ShowState(_Msg):
     """Everything the console shows besides the picture."""
 
@@ -100,6 +113,7 @@ class ShowState(_Msg):
     preview_latency_ms: dict[str, float] = {}
     takeover_available: bool = False
     taking_over: bool = False
+    takeover: TakeoverStatus | None = None
 
 
 class Outcome(_Msg):

@@ -50,6 +50,7 @@ class ConsoleConfig(_Strict):
     preview_fps: float = Field(default=15.0, ge=1, le=30)  # the console's picture
     idle_prompt_s: float = Field(default=180.0, gt=0)  # no input this long: "are you there?"
     idle_answer_s: float = Field(default=30.0, gt=0)  # unanswered this long: heartbeats stop
+    takeover: bool = True  # the operator may drive the host from their webcam and mic (needs mediapipe)
 
 
 class OperatorConfig(_Strict):

@@ -10,15 +10,18 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from compliance.gate import GateError, Utterance
-from console.messages import Outcome, ShowState
+from console.messages import Outcome, ShowState, TakeoverStatus
 from show.runtime import Brain
 from show.tap import PreviewTap
 from show.view import ShowView
+
+if TYPE_CHECKING:
+    from avatar.drive import Takeover
 
 ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
 LANGS = ("en", "zh")
@@ -40,8 +43,10 @@ class ShowControl:
         self._guard: threading.Thread | None = None
         self._stopped = threading.Event()
         self._waiting: list[Utterance] = []  # lines approved during a stop: spoken after the resume
-        self.takeover_driver: object | None = None  # avatar.drive.takeover.Takeover, when the show has one
-        self.taking_over = False
+        self.takeover_driver: Takeover | None = None  # the webcam/mic driver, when the show has one
+        self.takeover_operator: str | None = None  # who drives the host now
+        self._takeover_on_at = 0.0  # programme time the takeover started
+        self._stop_ended: tuple[str, dict[str, float]] | None = None  # a takeover the stop ended, to audit
 
     # -- reading ----------------------------------------------------------------------------------
     def frame(self) -> tuple[int, float, np.ndarray | None]:
@@ -59,7 +64,21 @@ class ShowControl:
         with self._lock:
             on_duty = sorted(op for op, t in self._beats.items() if now - t <= ON_DUTY_S)
         return self.view.snapshot(mode=self._mode(), on_duty=on_duty, takeover_available=self.takeover_driver
-                                  is not None, taking_over=self.taking_over)
+                                  is not None, taking_over=self.taking_over, takeover=self._takeover_status())
+
+    @property
+    def taking_over(self) -> bool:
+        return self.takeover_operator is not None
+
+    def _takeover_status(self) -> TakeoverStatus | None:
+        driver, operator = self.takeover_driver, self.takeover_operator
+        if driver is None or operator is None:
+            return None
+        st = driver.stats
+        return TakeoverStatus(operator=operator, face_visible=driver.face_visible,
+                              voice_level=round(driver.voice_level, 3), source=st.source,
+                              first_frame_ms=_ms(st.first_frame_s), first_face_ms=_ms(st.first_face_s),
+                              video_in=st.video_in, underruns=st.underruns)
 
     def _mode(self) -> str:
         if self.ended:
@@ -175,6 +194,9 @@ class ShowControl:
             self._stopped.set()
             while not self.brain.operator_lines.empty():
                 self._waiting.append(self.brain.operator_lines.get_nowait())
+            holder = self.takeover_operator
+        if holder is not None:  # the operator's voice stops too (audited by `stop`)
+            self._stop_ended = (holder, self._hand_back(ease=False))
         self.program.cut()
         self.program.slate = True
         self._start_guard()
@@ -185,6 +207,11 @@ class ShowControl:
         self.brain.put_job(lambda: self.brain.hold("stop", f"emergency stop by {operator}", say_line=False))
         assert self._halted is not None
         t0, requested, pts = self._halted
+        if self._stop_ended is not None:
+            holder, figures = self._stop_ended
+            self._stop_ended = None
+            self._done("takeover", operator, Outcome(ok=True, message="ended by the emergency stop", figures=figures),
+                       on=False, driver=holder)
         found = self.tap.wait_silence(t0, timeout=1.0)
         if found is None:
             return self._done("stop", operator, Outcome(ok=False, message="stopped; no programme audio seen"))
@@ -217,25 +244,82 @@ class ShowControl:
         return self._done("set_product", operator, Outcome(ok=True, message=f"product {sku}"), sku=sku)
 
     def takeover(self, operator: str, on: bool) -> Outcome:
-        """The operator drives the face and voice (avatar.drive's Takeover, once the show attaches one)."""
+        """The operator drives the face and voice from their webcam and mic; off hands back to the AI host.
+
+        While taken over the brain starts nothing new (held lines wait); on the hand-back the spoken AI
+        disclosure is said first (COMPLIANCE.md §2), then the show goes on.
+        """
         driver = self.takeover_driver
         if driver is None:
             return self._done("takeover", operator, Outcome(ok=False, message="takeover is not available in this "
                                                             "show: no webcam/mic driver is attached"), on=on)
-        if on:
-            driver.begin()  # type: ignore[attr-defined]
-        self.taking_over = on
-        return self._done("takeover", operator, Outcome(ok=True, message="takeover on" if on else "takeover off"),
-                          on=on)
+        if not on:
+            with self._lock:
+                holder = self.takeover_operator
+            if holder is None:
+                return self._done("takeover", operator, Outcome(ok=False, message="no takeover is on"), on=False)
+            figures = self._hand_back(ease=True)
+            return self._done("takeover", operator, Outcome(ok=True, message="handed back to the AI host",
+                                                            figures=figures), on=False, driver=holder)
+        with self._lock:
+            holder = self.takeover_operator
+            refused = ("the show is stopped: resume first" if self._stopped.is_set() else
+                       f"{holder} is driving the host" if holder not in (None, operator) else None)
+            if refused is None:
+                self.takeover_operator = operator
+        if refused is not None:
+            return self._done("takeover", operator, Outcome(ok=False, message=refused), on=True)
+        if holder == operator:
+            return self._done("takeover", operator, Outcome(ok=True, message="takeover already on"), on=True)
+        self.brain.taken_over = True  # before the programme switches: nothing new is queued on top
+        driver.attach(self.program)
+        self._takeover_on_at = self.program.now_s
+        self.brain.disclosure.takeover_started(self._takeover_on_at)
+        # a pitch the brain was already preparing is withdrawn once queued (said again later, like a barge-in)
+        self.brain.put_job(self.program.barge_in)
+        return self._done("takeover", operator, Outcome(ok=True, message="takeover on: you drive the host"), on=True)
+
+    def _hand_back(self, *, ease: bool) -> dict[str, float]:
+        """End the takeover: the driver lets go, the disclosure is due again, the brain goes on; its figures."""
+        driver = self.takeover_driver
+        with self._lock:
+            if self.takeover_operator is None or driver is None:
+                return {}
+            self.takeover_operator = None
+        driver.detach(ease=ease)
+        now = self.program.now_s
+        self.brain.disclosure.takeover_ended(now)
+        self.brain.taken_over = False
+        st = driver.stats
+        figures = {"takeover_s": round(now - self._takeover_on_at, 2), "video_in": float(st.video_in),
+                   "video_tracked": float(st.video_tracked), "video_no_face": float(st.video_no_face),
+                   "video_dropped": float(st.video_dropped), "audio_in_s": round(st.audio_in_s, 2),
+                   "underruns": float(st.underruns)}
+        for key, value in (("first_frame_ms", _ms(st.first_frame_s)), ("first_face_ms", _ms(st.first_face_s))):
+            if value is not None:
+                figures[key] = value
+        return figures
 
     def takeover_video(self, jpeg: bytes) -> None:
-        if self.taking_over and self.takeover_driver is not None:
-            self.takeover_driver.push_video(jpeg)  # type: ignore[attr-defined]
+        """A webcam frame: tracked whenever a driver is attached (it warms up before the click), shown once on air."""
+        if self.takeover_driver is not None:
+            self.takeover_driver.push_video(jpeg)
 
     def takeover_audio(self, pcm: bytes, sample_rate: int) -> None:
-        if self.taking_over and self.takeover_driver is not None:
-            self.takeover_driver.push_audio(pcm, sample_rate)  # type: ignore[attr-defined]
+        """A mic chunk (mono int16); the driver drops what piled up before the takeover started."""
+        if self.takeover_driver is not None and 8000 <= sample_rate <= 192000:
+            self.takeover_driver.push_audio(pcm, sample_rate)
+
+    def close(self) -> None:
+        """The show is over: hand back at once and release the driver (its tracker thread, MediaPipe)."""
+        self._hand_back(ease=False)
+        if self.takeover_driver is not None:
+            self.takeover_driver.close()
 
     def record(self, kind: str, data: dict[str, Any]) -> None:
         self.audit.append(kind, data)
 
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000.0, 1)

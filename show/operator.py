@@ -9,6 +9,7 @@ import logging
 import socket
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from console.auth import LOOPBACK, new_token
 from console.runner import ConsoleError, ConsoleServer
@@ -18,6 +19,9 @@ from show.config import ShowConfig
 from show.control import ShowControl
 from show.runtime import Brain
 from show.tap import PreviewTap
+
+if TYPE_CHECKING:
+    from avatar.drive import Takeover
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ class ConsoleHandle:
         """The show is over: the console says so, then stops serving."""
         self.control.ended = True
         self.server.close()
+        self.control.close()
 
 
 def wants_console(cfg: ShowConfig) -> bool:
@@ -51,12 +56,31 @@ def _lan_address() -> str:
         return "THIS-MACHINE"
 
 
+def _takeover_driver(brain: Brain) -> Takeover | None:
+    """The webcam/mic driver for the console's takeover button; None (the button stays off) if it cannot load."""
+    try:
+        from avatar.drive import Takeover
+        from avatar.types import FaceParams
+
+        driver = Takeover.for_program(brain.program)
+        host = brain.program.render(FaceParams())  # MediaPipe loads its models on a face now, not at the click
+        for _ in range(2):
+            driver.tracker.landmarks(host)
+        return driver
+    except Exception as e:  # e.g. mediapipe missing: the show runs, without takeover
+        log.warning("takeover unavailable: %s", e)
+        brain.audit.append("takeover_unavailable", {"error": f"{type(e).__name__}: {e}"[:300]})
+        return None
+
+
 def start_console(cfg: ShowConfig, brain: Brain, *, print_to=sys.stdout) -> ConsoleHandle:  # type: ignore[no-untyped-def]
     """Tap the programme, serve the console, print its address and token once. Call before Program.start."""
     c = cfg.console
     tap = PreviewTap()
     brain.program.sinks.append(tap)
     control = ShowControl(brain, tap, audit_path=cfg.audit_log)
+    if c.takeover:
+        control.takeover_driver = _takeover_driver(brain)
     token = c.token or new_token()
     app = create_console_app(control, token=token, bind_host=c.host, preview_fps=c.preview_fps,
                              idle_prompt_s=c.idle_prompt_s, idle_answer_s=c.idle_answer_s)
@@ -65,6 +89,7 @@ def start_console(cfg: ShowConfig, brain: Brain, *, print_to=sys.stdout) -> Cons
         url = server.start()
     except ConsoleError as e:
         brain.program.sinks.remove(tap)
+        control.close()
         raise InputError("console", str(e)) from None
     shown = "set in SHOW.yaml (console.token)" if c.token else token
     print(f"operator console: {url}/  token: {shown}", file=print_to, flush=True)

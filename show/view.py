@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 
 from compliance.gate import GateError
-from console.messages import AuditItem, CommentItem, HeldLine, ProductItem, ShowState, TraceItem
+from console.messages import (
+    AuditItem,
+    CommentItem,
+    HeldLine,
+    ProductItem,
+    ShowState,
+    TakeoverStatus,
+    TraceItem,
+)
 from show.runtime import Brain
 from show.tap import AuditTail, PreviewTap
 
@@ -85,7 +93,8 @@ class ShowView:
         return {"p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
                 "n": float(len(self._latency))}
 
-    def snapshot(self, *, mode: str, on_duty: list[str], takeover_available: bool, taking_over: bool) -> ShowState:
+    def snapshot(self, *, mode: str, on_duty: list[str], takeover_available: bool, taking_over: bool,
+                 takeover: TakeoverStatus | None = None) -> ShowState:
         """The whole state as the console shows it (reads the new audit entries first)."""
         self._follow_audit()
         b = self.brain
@@ -108,7 +117,7 @@ class ShowView:
                       for p in self.catalog.products],
             pending=self._pending(), comments=comments, audit=audit, traces=self._traces(),
             summary=summary, preview_latency_ms=self.preview_latency(),
-            takeover_available=takeover_available, taking_over=taking_over)
+            takeover_available=takeover_available, taking_over=taking_over, takeover=takeover)
 
 
 def _brief(data: dict[str, Any], limit: int = 220) -> str:

@@ -1,4 +1,5 @@
-// The operator console: preview, feed, held lines, say-this, product, pause/stop, presence heartbeat.
+// The operator console: preview, feed, held lines, say-this, product, pause/stop, presence heartbeat
+// (the takeover's webcam and mic: takeover.js).
 // Every text from the show (viewer comments included) is set with textContent, never as HTML.
 "use strict";
 (() => {
@@ -18,6 +19,13 @@
   // -- the socket -----------------------------------------------------------------------------------
   let ws = null, backoff = 500;
   const send = (msg) => { if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg)); };
+  // binary messages (takeover.js: camera frames, mic chunks); dropped while `limit` bytes wait to go out
+  const sendBinary = (buf, limit) => {
+    if (!ws || ws.readyState !== 1 || ws.bufferedAmount > limit) return false;
+    ws.send(buf);
+    return true;
+  };
+  Object.assign(ns, { send, sendBinary, t });
 
   function connect() {
     const proto = location.protocol === "https:" ? "wss" : "ws";
@@ -110,6 +118,7 @@
     tk.disabled = !s.takeover_available;
     tk.title = s.takeover_available ? "" : t("takeover_soon");
     tk.textContent = t(s.taking_over ? "takeover_end" : "takeover");
+    if (window.nsTakeover) window.nsTakeover.render(s);
     renderProducts(s);
     renderPending(s.pending);
     renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60);
@@ -272,7 +281,7 @@
   $("pause").onclick = () => send({ type: "pause" });
   $("resume").onclick = () => send({ type: "resume" });
   $("stop").onclick = () => { ns.stopClickedAt = Date.now(); send({ type: "stop" }); };
-  $("takeover").onclick = () => send({ type: "takeover", on: !(ns.state && ns.state.taking_over) });
+  $("takeover").onclick = () => window.nsTakeover && window.nsTakeover.toggle();
   $("say").onclick = () => {
     const text = $("say-text").value.trim();
     if (text) send({ type: "say", text });

@@ -16,7 +16,7 @@ SHOP = Path(__file__).with_name("shop.yaml")
 
 @pytest.fixture(scope="module")
 def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveShow]:
-    s = LiveShow(tmp_path_factory.mktemp("console-show"), catalog=str(SHOP)).start()
+    s = LiveShow(tmp_path_factory.mktemp("console-show"), catalog=str(SHOP), console={"takeover": False}).start()
     yield s
     s.finish()
 

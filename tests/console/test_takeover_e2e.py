@@ -1,0 +1,171 @@
+"""Takeover end to end: a real show, its console in headless chromium whose webcam and mic are the fake
+operator's files (avatar.drive.fakecam). The operator takes over from the page; the recording carries
+their voice and the host's mouth follows their jaw; nothing of the AI's starts meanwhile; the hand-back
+says the AI disclosure again before anything else.
+"""
+
+from __future__ import annotations
+
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from avatar.drive.fakecam import FakeCam, make_fakecam
+from avatar.lipsync import MouthTracker, rms_envelope
+from bench.liveshow import CHROMIUM, CHROMIUM_ARGS, LiveShow, sign_in
+
+SHOP = Path(__file__).with_name("shop.yaml")
+CAM_S = 6.0  # the fake camera's clip, looped by chromium
+TAKEOVER_S = 9.0  # on air as the operator
+FPS = 25
+RESULTS: dict[str, Any] = {}
+
+
+def wait_until(fn: Any, timeout: float = 20.0, every: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := fn():
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture(scope="module")
+def cam(tmp_path_factory: pytest.TempPathFactory) -> FakeCam:
+    return make_fakecam(tmp_path_factory.mktemp("operator"), seconds=CAM_S, fps=FPS)
+
+
+@pytest.fixture(scope="module")
+def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveShow]:
+    s = LiveShow(tmp_path_factory.mktemp("takeover-show"), catalog=str(SHOP), operator={"approval": "none"}).start()
+    yield s
+    s.finish()
+
+
+@pytest.fixture(scope="module")
+def page(show: LiveShow, cam: FakeCam) -> Iterator[Any]:
+    """The console signed in as Mei, in a chromium whose camera and microphone are the fake operator."""
+    from playwright.sync_api import sync_playwright
+
+    media = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+             f"--use-file-for-fake-video-capture={cam.y4m}", f"--use-file-for-fake-audio-capture={cam.wav}"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *media])
+        p = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        p.on("pageerror", lambda e: print(f"page error: {e}"))
+        p.on("console", lambda m: print(f"page console: {m.type}: {m.text}") if m.type != "error" else None)
+        sign_in(p, show, "Mei")
+        yield p
+        browser.close()
+
+
+def entries(show: LiveShow, kind: str, **match: Any) -> list[dict[str, Any]]:
+    return [e for e in show.audit() if e["kind"] == kind and all(e["data"].get(k) == v for k, v in match.items())]
+
+
+def test_take_over_and_hand_back(page: Any, show: LiveShow) -> None:
+    wait_until(lambda: page.is_enabled("#takeover"), timeout=15)
+    show.wait_audit(lambda e: e["kind"] == "spoken" and e["data"]["kind"] == "disclosure")  # the opening one
+    wait_until(lambda: not show.state()["speaking"], timeout=20)
+    page.click("#takeover")
+    try:
+        on = show.wait_audit(lambda e: e["kind"] == "operator_action" and e["data"]["action"] == "takeover")
+    except TimeoutError:
+        raise AssertionError(f"no takeover reached the show: {page.evaluate('() => window.ns.takeover')}, "
+                             f"{page.inner_text('#takeover-status')!r}") from None
+    assert on["data"]["ok"] and on["data"]["on"] and on["data"]["operator"] == "Mei", on
+    state = wait_until(lambda: (s := show.state())["takeover"] and s["takeover"]["first_face_ms"] is not None and s,
+                       timeout=10)
+    assert state["taking_over"] and state["takeover"]["operator"] == "Mei"
+    wait_until(lambda: "Mei" in page.inner_text("#takeover-status"), timeout=5)
+    assert page.is_visible("#takeover-self") and page.inner_text("#takeover") == "End takeover"
+    show.post({"id": "c-during", "user": "ana", "text": "how much is the hoodie?"})  # the operator's to answer
+    time.sleep(TAKEOVER_S)
+    during = show.state()["takeover"]
+    assert during["face_visible"] and during["source"] == "face", during
+    sent = page.evaluate("() => window.ns.takeover")
+    page.click("#takeover")
+    off = show.wait_audit(lambda e: e["kind"] == "operator_action" and e["data"]["action"] == "takeover"
+                          and e["data"]["on"] is False)
+    assert off["data"]["ok"] and off["data"]["operator"] == "Mei" and off["data"]["driver"] == "Mei", off
+    again = show.wait_audit(lambda e: e["kind"] == "spoken" and e["seq"] > off["seq"], timeout=20)
+    assert again["data"]["kind"] == "disclosure", "the AI disclosure is said first after the hand-back"
+    answer = show.wait_audit(lambda e: e["kind"] == "spoken" and e["data"].get("comment_id") == "c-during", timeout=30)
+    assert answer["seq"] > again["seq"], "the comment is answered by the AI host only after the hand-back"
+    log = show.audit()
+    withdrawn = {e["data"]["id"] for e in log if e["kind"] == "line_dropped"}
+    between = [e["data"] for e in log if e["kind"] == "spoken" and on["seq"] < e["seq"] < off["seq"]]
+    # a pitch already in synthesis at the click may still be queued: it is withdrawn, never played
+    assert all(d["kind"] == "pitch" and d["id"] in withdrawn for d in between), f"AI lines during the takeover: {between}"
+    page_after = page.evaluate("() => window.ns.takeover")
+    assert not page_after["active"] and not page.is_visible("#takeover-self"), "the camera is closed"
+    assert sent["framesSent"] >= 10 * TAKEOVER_S and sent["chunksSent"] >= 20 * TAKEOVER_S, sent
+    RESULTS.update(on=on, off=off, again=again, sent=sent, clicked_s=sent["clickedAt"] / 1000.0)
+    figures = off["data"]
+    print(f"\ntakeover figures: {figures}; page sent {sent['framesSent']} frames, {sent['chunksSent']} mic "
+          f"chunks ({sent['mic']}); click to on air {(on['ts'] - RESULTS['clicked_s']) * 1000:.0f} ms")
+    assert figures["video_tracked"] >= 0.8 * figures["video_in"], figures
+    assert figures["first_frame_ms"] <= 500 and figures["first_face_ms"] <= 500, figures
+
+
+def _best_circular(x: np.ndarray, pattern: np.ndarray) -> tuple[float, int]:
+    """The best Pearson correlation of x against the looped pattern over every start offset, and that offset."""
+    n, ok = len(pattern), ~np.isnan(x)
+    best = (-1.0, 0)
+    for k in range(n):
+        y = pattern[(np.arange(len(x)) + k) % n]
+        best = max(best, (float(np.corrcoef(x[ok], y[ok])[0, 1]), k))
+    return best
+
+
+def _follows(x: np.ndarray, pattern: np.ndarray, win: int = 2 * FPS) -> tuple[float, np.ndarray]:
+    """How well x follows the looped pattern: the median best correlation over 2 s windows (1 s apart), each
+    at its own offset (the jitter buffer's refills and drops move the voice by tens of ms), and the pattern
+    as aligned window by window."""
+    rs, aligned = [], np.full(len(x), np.nan)
+    for s in range(0, len(x) - win + 1, win // 2):
+        r, k = _best_circular(x[s:s + win], pattern)
+        rs.append(r)
+        aligned[s:s + win] = pattern[(np.arange(s, s + win) - s + k) % len(pattern)]
+    return float(np.median(rs)), aligned
+
+
+def _wav_envelope(path: Path, times: np.ndarray) -> np.ndarray:
+    with wave.open(str(path)) as w:
+        rate, pcm = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), "<i2")
+    return rms_envelope(pcm.astype(np.float64), rate, times, 1.0 / FPS)
+
+
+def test_the_recording_has_the_operator_voice_and_mouth(show: LiveShow, cam: FakeCam) -> None:
+    assert RESULTS, "the takeover test ran first"
+    assert show.finish() == 0, show.stderr()[-2000:]
+    a, b = RESULTS["on"]["data"]["pts_s"] + 0.5, RESULTS["off"]["data"]["pts_s"] - 0.1  # on air, settled
+    with av.open(str(show.mp4)) as c:
+        stream = c.streams.audio[0]
+        rate = int(stream.rate)
+        pcm = np.concatenate([f.to_ndarray()[0] for f in c.decode(stream)]).astype(np.float64)
+    times = np.arange(a, b, 1.0 / FPS)
+    heard = rms_envelope(pcm, rate, times, 1.0 / FPS)
+    operator = _wav_envelope(cam.wav, np.arange(cam.frames) / FPS)
+    voice_r, _ = _follows(heard, operator)
+    assert voice_r >= 0.7, f"the recording's loudness follows the operator's voice: r={voice_r:.2f}"
+    after = RESULTS["off"]["data"]["pts_s"] + 0.5 + np.arange(0.0, 4.0, 1.0 / FPS)  # the AI host's disclosure
+    host_r, _ = _follows(rms_envelope(pcm, rate, after, 1.0 / FPS), operator)
+    assert host_r < voice_r - 0.15, f"the measure tells the host's own voice apart: {host_r:.2f} vs {voice_r:.2f}"
+
+    with av.open(str(show.mp4)) as c, MouthTracker() as tracker:
+        apertures = np.array([tracker.aperture(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)
+                              if a <= float(f.time or 0.0) < b - 0.5 / FPS])
+    assert len(apertures) >= FPS * (TAKEOVER_S - 1) and np.isnan(apertures).mean() < 0.1, apertures
+    mouth_r, jaw = _follows(apertures, cam.jaw)
+    assert mouth_r >= 0.6, f"the host's mouth follows the operator's jaw: r={mouth_r:.2f}"
+    shut, wide = np.nanmean(apertures[jaw == 0.0]), np.nanmean(apertures[jaw > 0.6])
+    assert wide > 2.2 * shut, f"open on the operator's wide syllables, shut in their pauses: {wide:.3f} vs {shut:.3f}"
+    print(f"\nover 2 s windows: voice r={voice_r:.2f} (the host's own: {host_r:.2f}), mouth r={mouth_r:.2f} (aperture open {wide:.3f}, "
+          f"shut {shut:.3f})")
