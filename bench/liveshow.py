@@ -124,9 +124,14 @@ class LiveShow:
         return self.proc.returncode
 
 
-def launch_browser(playwright: Any) -> Any:
-    """The system chromium, headless (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+def launch_browser(playwright: Any, *, camera: Path | None = None) -> Any:
+    """The system chromium, headless (never a downloaded browser); `camera` is a folder holding fakecam's
+    operator.y4m and operator.wav, to be its webcam and microphone (for takeover)."""
+    media = [] if camera is None else [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera / 'operator.y4m'}",
+        f"--use-file-for-fake-audio-capture={camera / 'operator.wav'}"]  # fmt: skip
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *media])
 
 
 def sign_in(page: Any, show: LiveShow, name: str) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from avatar.drive.fakecam import FakeCam, make_fakecam
 from avatar.lipsync import MouthTracker, rms_envelope
-from bench.liveshow import CHROMIUM, CHROMIUM_ARGS, LiveShow, sign_in
+from bench.liveshow import LiveShow, launch_browser, sign_in
 
 SHOP = Path(__file__).with_name("shop.yaml")
 CAM_S = 6.0  # the fake camera's clip, looped by chromium
@@ -53,10 +53,8 @@ def page(show: LiveShow, cam: FakeCam) -> Iterator[Any]:
     """The console signed in as Mei, in a chromium whose camera and microphone are the fake operator."""
     from playwright.sync_api import sync_playwright
 
-    media = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-             f"--use-file-for-fake-video-capture={cam.y4m}", f"--use-file-for-fake-audio-capture={cam.wav}"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *media])
+        browser = launch_browser(pw, camera=cam.y4m.parent)
         p = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         p.on("pageerror", lambda e: print(f"page error: {e}"))
         p.on("console", lambda m: print(f"page console: {m.type}: {m.text}") if m.type != "error" else None)
