@@ -1,7 +1,8 @@
 """Takeover end to end: a real show, its console in headless chromium whose webcam and mic are the fake
 operator's files (avatar.drive.fakecam). The operator takes over from the page; the recording carries
 their voice and the host's mouth follows their jaw; nothing of the AI's starts meanwhile; the hand-back
-says the AI disclosure again before anything else.
+says the AI disclosure again before anything else. Closing the driver's page, or an emergency stop, hands
+back too.
 """
 
 from __future__ import annotations
@@ -49,18 +50,27 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveShow]:
 
 
 @pytest.fixture(scope="module")
-def page(show: LiveShow, cam: FakeCam) -> Iterator[Any]:
-    """The console signed in as Mei, in a chromium whose camera and microphone are the fake operator."""
+def browser(cam: FakeCam) -> Iterator[Any]:
+    """A chromium whose camera and microphone are the fake operator."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = launch_browser(pw, camera=cam.y4m.parent)
-        p = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-        p.on("pageerror", lambda e: print(f"page error: {e}"))
-        p.on("console", lambda m: print(f"page console: {m.type}: {m.text}") if m.type != "error" else None)
-        sign_in(p, show, "Mei")
-        yield p
-        browser.close()
+        b = launch_browser(pw, camera=cam.y4m.parent)
+        yield b
+        b.close()
+
+
+def console(browser: Any, show: LiveShow, name: str) -> Any:
+    p = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    p.on("pageerror", lambda e: print(f"page error: {e}"))
+    sign_in(p, show, name)
+    return p
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, show: LiveShow) -> Any:
+    """The console signed in as Mei."""
+    return console(browser, show, "Mei")
 
 
 def entries(show: LiveShow, kind: str, **match: Any) -> list[dict[str, Any]]:
@@ -110,6 +120,44 @@ def test_take_over_and_hand_back(page: Any, show: LiveShow) -> None:
           f"chunks ({sent['mic']}); click to on air {(on['ts'] - RESULTS['clicked_s']) * 1000:.0f} ms")
     assert figures["video_tracked"] >= 0.8 * figures["video_in"], figures
     assert figures["first_frame_ms"] <= 500 and figures["first_face_ms"] <= 500, figures
+
+
+def takeovers(show: LiveShow, after: int) -> list[dict[str, Any]]:
+    return [e for e in show.audit() if e["kind"] == "operator_action" and e["data"]["action"] == "takeover"
+            and e["seq"] > after]
+
+
+def test_closing_the_page_or_a_stop_hands_back(browser: Any, page: Any, show: LiveShow) -> None:
+    start = show.audit()[-1]["seq"]
+    lin = console(browser, show, "Lin")
+    lin.click("#takeover")
+    on = wait_until(lambda: takeovers(show, start), timeout=15)[0]
+    assert on["data"]["ok"] and on["data"]["operator"] == "Lin", on
+    wait_until(lambda: page.inner_text("#takeover") == "End takeover", timeout=5)  # Mei sees Lin on air
+    lin.context.close()  # the driver's page goes away: their camera and mic with it
+    off = wait_until(lambda: takeovers(show, on["seq"]), timeout=10)[0]
+    assert off["data"]["ok"] and not off["data"]["on"] and off["data"]["driver"] == "Lin", off
+    spoken = show.wait_audit(lambda e: e["kind"] == "spoken" and e["seq"] > off["seq"], timeout=20)
+    assert spoken["data"]["kind"] == "disclosure"
+
+    lin = console(browser, show, "Lin")
+    lin.click("#takeover")
+    on = wait_until(lambda: [e for e in takeovers(show, spoken["seq"]) if e["data"]["on"]], timeout=15)[0]
+    wait_until(lambda: show.state()["taking_over"], timeout=5)
+    page.click("#stop")  # Mei's emergency stop silences Lin too
+    ended = wait_until(lambda: [e for e in takeovers(show, on["seq"]) if not e["data"]["on"]], timeout=10)[0]
+    assert ended["data"]["message"] == "ended by the emergency stop" and ended["data"]["driver"] == "Lin", ended
+    stop = show.wait_audit(lambda e: e["kind"] == "operator_action" and e["data"]["action"] == "stop"
+                           and e["seq"] > on["seq"])
+    assert stop["data"]["ok"] and stop["data"]["silent_after_ms"] <= 200, stop
+    wait_until(lambda: not lin.evaluate("() => window.ns.takeover.active"), timeout=5)  # Lin's camera closes
+    assert "AI host is back" in lin.inner_text("#takeover-status")
+    page.click("#resume")
+    resumed = show.wait_audit(lambda e: e["kind"] == "spoken" and e["seq"] > stop["seq"], timeout=20)
+    assert resumed["data"]["kind"] == "disclosure", "after the resume, the disclosure first"
+    lin.context.close()
+    time.sleep(0.5)
+    assert not [e for e in takeovers(show, ended["seq"])], "nothing left to hand back"
 
 
 def _best_circular(x: np.ndarray, pattern: np.ndarray) -> tuple[float, int]:
