@@ -59,12 +59,12 @@ class ShowAPI(Protocol):
 
     def takeover(self, operator: str, on: bool) -> Outcome: ...
 
-    def takeover_video(self, jpeg: bytes) -> None:
-        """One webcam frame from the operator taking over (ignored unless a takeover is on)."""
+    def takeover_video(self, operator: str, jpeg: bytes) -> None:
+        """One webcam frame from `operator`'s console (ignored while someone else drives the host)."""
         ...
 
-    def takeover_audio(self, pcm: bytes, sample_rate: int) -> None:
-        """A chunk of the operator's microphone (mono int16; ignored unless a takeover is on)."""
+    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int) -> None:
+        """A chunk of `operator`'s microphone (mono int16; ignored while someone else drives the host)."""
         ...
 
     def record(self, kind: str, data: dict[str, Any]) -> None:

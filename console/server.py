@@ -238,10 +238,10 @@ class _Session:
         """Webcam frames and mic chunks for the takeover driver (see console.messages); others are dropped."""
         magic = data[:4]
         if magic == CAMERA_MAGIC:
-            self.show.takeover_video(data[4:])
+            self.show.takeover_video(self.operator, data[4:])
         elif magic == MIC_MAGIC and len(data) >= MIC_HEADER.size:
             _, rate = MIC_HEADER.unpack_from(data)
-            self.show.takeover_audio(data[MIC_HEADER.size:], rate)
+            self.show.takeover_audio(self.operator, data[MIC_HEADER.size:], rate)
 
     async def _handle(self, raw: str | bytes) -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from show.tap import PreviewTap
 from show.view import ShowView
 
 if TYPE_CHECKING:
-    from avatar.drive import Takeover
+    from avatar.drive import Takeover, TakeoverStats
 
 ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
 LANGS = ("en", "zh")
@@ -47,6 +48,7 @@ class ShowControl:
         self.takeover_operator: str | None = None  # who drives the host now
         self._takeover_on_at = 0.0  # programme time the takeover started
         self._stop_ended: tuple[str, dict[str, float]] | None = None  # a takeover the stop ended, to audit
+        self._counted: TakeoverStats | None = None  # the driver's counters when the takeover started
 
     # -- reading ----------------------------------------------------------------------------------
     def frame(self) -> tuple[int, float, np.ndarray | None]:
@@ -274,6 +276,7 @@ class ShowControl:
         self.brain.taken_over = True  # before the programme switches: nothing new is queued on top
         driver.attach(self.program)
         self._takeover_on_at = self.program.now_s
+        self._counted = replace(driver.stats)  # the figures of this takeover are counted from here
         self.brain.disclosure.takeover_started(self._takeover_on_at)
         # a pitch the brain was already preparing is withdrawn once queued (said again later, like a barge-in)
         self.brain.put_job(self.program.barge_in)
@@ -291,24 +294,29 @@ class ShowControl:
         self.brain.disclosure.takeover_ended(now)
         self.brain.taken_over = False
         st = driver.stats
-        figures = {"takeover_s": round(now - self._takeover_on_at, 2), "video_in": float(st.video_in),
-                   "video_tracked": float(st.video_tracked), "video_no_face": float(st.video_no_face),
-                   "video_dropped": float(st.video_dropped), "audio_in_s": round(st.audio_in_s, 2),
-                   "underruns": float(st.underruns)}
+        was = self._counted or replace(st, video_in=0, video_tracked=0, video_no_face=0, video_dropped=0,
+                                       audio_in_s=0.0, underruns=0)
+        figures = {"takeover_s": round(now - self._takeover_on_at, 2), "audio_in_s": round(st.audio_in_s - was.audio_in_s, 2)}
+        for key in ("video_in", "video_tracked", "video_no_face", "video_dropped", "underruns"):
+            figures[key] = float(getattr(st, key) - getattr(was, key))
         for key, value in (("first_frame_ms", _ms(st.first_frame_s)), ("first_face_ms", _ms(st.first_face_s))):
             if value is not None:
                 figures[key] = value
         return figures
 
-    def takeover_video(self, jpeg: bytes) -> None:
-        """A webcam frame: tracked whenever a driver is attached (it warms up before the click), shown once on air."""
-        if self.takeover_driver is not None:
-            self.takeover_driver.push_video(jpeg)
+    def _feeds(self, operator: str) -> bool:
+        """Media from this console reaches the driver: theirs while they drive, anyone's before (the warm-up)."""
+        return self.takeover_driver is not None and self.takeover_operator in (None, operator)
 
-    def takeover_audio(self, pcm: bytes, sample_rate: int) -> None:
+    def takeover_video(self, operator: str, jpeg: bytes) -> None:
+        """A webcam frame: tracked from the moment the camera opens (the face is found before the takeover starts)."""
+        if self._feeds(operator):
+            self.takeover_driver.push_video(jpeg)  # type: ignore[union-attr]
+
+    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int) -> None:
         """A mic chunk (mono int16); the driver drops what piled up before the takeover started."""
-        if self.takeover_driver is not None and 8000 <= sample_rate <= 192000:
-            self.takeover_driver.push_audio(pcm, sample_rate)
+        if self._feeds(operator) and 8000 <= sample_rate <= 192000:
+            self.takeover_driver.push_audio(pcm, sample_rate)  # type: ignore[union-attr]
 
     def close(self) -> None:
         """The show is over: hand back at once and release the driver (its tracker thread, MediaPipe)."""
