@@ -168,8 +168,15 @@ class ShowControl:
         return self._done("say", operator, Outcome(ok=True, message="to be spoken", id=d.id), text=text)
 
     def pause(self, operator: str) -> Outcome:
-        """The host stops answering and pitching (holding slate, a holding line); the operator may still speak."""
-        self.brain.put_job(lambda: self.brain.hold("operator", f"paused by {operator}"))
+        """The host stops answering and pitching (holding slate, a holding line); the operator may still speak.
+
+        A takeover on air ends first: the slate would cover the operator's face."""
+        holder = self.takeover_operator
+        if holder is not None:
+            figures = self._hand_back(ease=False, brain=False)
+            self._done("takeover", operator, Outcome(ok=True, message="ended by the pause", figures=figures),
+                       on=False, driver=holder)
+        self.brain.put_job(lambda: self._hold("operator", f"paused by {operator}"))
         return self._done("pause", operator, Outcome(ok=True, message="paused"))
 
     def resume(self, operator: str) -> Outcome:
@@ -179,6 +186,7 @@ class ShowControl:
             waiting, self._waiting = self._waiting, []
 
         def release() -> None:
+            self._release_brain()  # a takeover a stop ended: the disclosure is due
             self.brain.release("stop")
             self.brain.release("operator")
 
@@ -198,7 +206,7 @@ class ShowControl:
                 self._waiting.append(self.brain.operator_lines.get_nowait())
             holder = self.takeover_operator
         if holder is not None:  # the operator's voice stops too (audited by `stop`)
-            self._stop_ended = (holder, self._hand_back(ease=False))
+            self._stop_ended = (holder, self._hand_back(ease=False, brain=False))
         self.program.cut()
         self.program.slate = True
         self._start_guard()
@@ -206,7 +214,7 @@ class ShowControl:
     def stop(self, operator: str) -> Outcome:
         """Emergency stop: `halt`, the Brain holds until resumed, and the silence is measured and audited."""
         self.halt()
-        self.brain.put_job(lambda: self.brain.hold("stop", f"emergency stop by {operator}", say_line=False))
+        self.brain.put_job(lambda: self._hold("stop", f"emergency stop by {operator}", say_line=False))
         assert self._halted is not None
         t0, requested, pts = self._halted
         if self._stop_ended is not None:
@@ -266,7 +274,9 @@ class ShowControl:
         with self._lock:
             holder = self.takeover_operator
             refused = ("the show is stopped: resume first" if self._stopped.is_set() else
-                       f"{holder} is driving the host" if holder not in (None, operator) else None)
+                       f"{holder} is driving the host" if holder not in (None, operator) else
+                       f"the show is paused ({', '.join(sorted(self.brain.holds))}): resume first"
+                       if self.brain.holds else None)
             if refused is None:
                 self.takeover_operator = operator
         if refused is not None:
@@ -282,8 +292,11 @@ class ShowControl:
         self.brain.put_job(self.program.barge_in)
         return self._done("takeover", operator, Outcome(ok=True, message="takeover on: you drive the host"), on=True)
 
-    def _hand_back(self, *, ease: bool) -> dict[str, float]:
-        """End the takeover: the driver lets go, the disclosure is due again, the brain goes on; its figures."""
+    def _hand_back(self, *, ease: bool, brain: bool = True) -> dict[str, float]:
+        """End the takeover: the driver lets go and (with `brain`) the AI host goes on; the takeover's figures.
+
+        `brain=False` (a stop or a pause) keeps the host held until the pause is in place (`_hold`), so the
+        disclosure is not said, and cut, in between: it is said after the resume."""
         driver = self.takeover_driver
         with self._lock:
             if self.takeover_operator is None or driver is None:
@@ -291,8 +304,8 @@ class ShowControl:
             self.takeover_operator = None
         driver.detach(ease=ease)
         now = self.program.now_s
-        self.brain.disclosure.takeover_ended(now)
-        self.brain.taken_over = False
+        if brain:
+            self._release_brain()
         st = driver.stats
         was = self._counted or replace(st, video_in=0, video_tracked=0, video_no_face=0, video_dropped=0,
                                        audio_in_s=0.0, underruns=0)
@@ -307,6 +320,17 @@ class ShowControl:
     def _feeds(self, operator: str) -> bool:
         """Media from this console reaches the driver: theirs while they drive, anyone's before (the warm-up)."""
         return self.takeover_driver is not None and self.takeover_operator in (None, operator)
+
+    def _release_brain(self) -> None:
+        """The AI host may start lines again, the spoken disclosure first (COMPLIANCE.md §2)."""
+        if self.brain.taken_over and self.takeover_operator is None:
+            self.brain.disclosure.takeover_ended(self.program.now_s)
+            self.brain.taken_over = False
+
+    def _hold(self, reason: str, why: str, *, say_line: bool = True) -> None:
+        """On the brain's thread: pause the host, then let go of a takeover the pause ended."""
+        self.brain.hold(reason, why, say_line=say_line)
+        self._release_brain()
 
     def takeover_video(self, operator: str, jpeg: bytes) -> None:
         """A webcam frame: tracked from the moment the camera opens (the face is found before the takeover starts)."""

@@ -1,8 +1,8 @@
 """Takeover end to end: a real show, its console in headless chromium whose webcam and mic are the fake
 operator's files (avatar.drive.fakecam). The operator takes over from the page; the recording carries
 their voice and the host's mouth follows their jaw; nothing of the AI's starts meanwhile; the hand-back
-says the AI disclosure again before anything else. Closing the driver's page, or an emergency stop, hands
-back too.
+says the AI disclosure again before anything else. Closing the driver's page, an emergency stop or a pause
+hands back too; a stopped show refuses a takeover.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def takeovers(show: LiveShow, after: int) -> list[dict[str, Any]]:
             and e["seq"] > after]
 
 
-def test_closing_the_page_or_a_stop_hands_back(browser: Any, page: Any, show: LiveShow) -> None:
+def test_closing_the_page_a_stop_or_a_pause_hands_back(browser: Any, page: Any, show: LiveShow) -> None:
     start = show.audit()[-1]["seq"]
     lin = console(browser, show, "Lin")
     lin.click("#takeover")
@@ -152,12 +152,31 @@ def test_closing_the_page_or_a_stop_hands_back(browser: Any, page: Any, show: Li
     assert stop["data"]["ok"] and stop["data"]["silent_after_ms"] <= 200, stop
     wait_until(lambda: not lin.evaluate("() => window.ns.takeover.active"), timeout=5)  # Lin's camera closes
     assert "AI host is back" in lin.inner_text("#takeover-status")
+    lin.click("#takeover")  # while stopped: refused, and the camera closes again
+    refused = wait_until(lambda: takeovers(show, ended["seq"]), timeout=15)[0]
+    assert not refused["data"]["ok"] and "resume first" in refused["data"]["message"], refused
+    wait_until(lambda: "resume first" in lin.inner_text("#takeover-status"), timeout=5)
+    assert not lin.evaluate("() => window.ns.takeover.active")
     page.click("#resume")
     resumed = show.wait_audit(lambda e: e["kind"] == "spoken" and e["seq"] > stop["seq"], timeout=20)
     assert resumed["data"]["kind"] == "disclosure", "after the resume, the disclosure first"
+
+    lin.click("#takeover")
+    on = wait_until(lambda: [e for e in takeovers(show, resumed["seq"]) if e["data"]["on"]], timeout=15)[0]
+    assert on["data"]["ok"], on
+    page.click("#pause")  # the slate would cover Lin's face: the takeover ends first
+    paused = wait_until(lambda: [e for e in takeovers(show, on["seq"]) if not e["data"]["on"]], timeout=10)[0]
+    assert paused["data"]["message"] == "ended by the pause" and paused["data"]["driver"] == "Lin", paused
+    wait_until(lambda: not show.state()["taking_over"] and show.state()["mode"] == "paused", timeout=5)
+    show.wait_audit(lambda e: e["kind"] == "spoken" and e["data"]["kind"] == "holding" and e["seq"] > paused["seq"])
+    page.click("#resume")
+    back = show.wait_audit(lambda e: e["kind"] == "operator_action" and e["data"]["action"] == "resume"
+                           and e["seq"] > paused["seq"])
+    first = show.wait_audit(lambda e: e["kind"] == "spoken" and e["seq"] > back["seq"], timeout=20)
+    assert first["data"]["kind"] == "disclosure", "after the pause, the disclosure first"
     lin.context.close()
     time.sleep(0.5)
-    assert not [e for e in takeovers(show, ended["seq"])], "nothing left to hand back"
+    assert not [e for e in takeovers(show, paused["seq"])], "nothing left to hand back"
 
 
 def _best_circular(x: np.ndarray, pattern: np.ndarray) -> tuple[float, int]:
