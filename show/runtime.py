@@ -487,6 +487,7 @@ def _speaks(voice: TTSBackend, lang: str) -> bool:
     return langs is None or lang.split("-")[0].lower() in langs or lang in langs
 
 
+SWITCH_INTERVAL_S = 0.0005
 BRAIN_NICE = 5  # the brain (and the model threads it starts) yields the cores to the programme clock
 
 
@@ -495,7 +496,11 @@ def _yield_to_the_clock() -> None:
     so llama.cpp's workers follow), so that rendering and encoding, started before, never wait for the
     model: a frame that waits is a frame dropped."""
     import os
+    import sys
 
+    # The clock's thread lets go of the GIL for every render and encode call and must get it back at once:
+    # with Python's default 5 ms switch interval a busy brain makes it wait that long each time.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     try:
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BRAIN_NICE))
