@@ -70,6 +70,7 @@ class SigningConfig(_Strict):
 class CommentsConfig(_Strict):
     replay: str | None = None
     speed: float = Field(default=1.0, gt=0)
+    start_s: float = Field(default=0.0, ge=0)  # a replay: when its first comment arrives (show seconds)
     http_port: int | None = Field(default=None, ge=0, le=65535)
     stdin: bool = False
 

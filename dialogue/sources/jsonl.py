@@ -217,6 +217,7 @@ class JsonlReplay(CommentSource):
         path: str | Path,
         *,
         speed: float = 1.0,
+        start_s: float = 0.0,
         realtime: bool = True,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -225,6 +226,7 @@ class JsonlReplay(CommentSource):
             raise ValueError(f"speed must be a positive number, got {speed!r}")
         self.path = path
         self.speed = float(speed)
+        self.start_s = max(0.0, float(start_s))  # the first comment arrives this long after the replay starts
         self.realtime = realtime
         self._clock = clock
         self._sleep = sleep
@@ -240,7 +242,8 @@ class JsonlReplay(CommentSource):
             ts = item.ts if isinstance(item, Comment) else None
             if self.realtime and ts is not None:
                 if first_ts is None:
-                    first_ts, start = ts, self._clock()
+                    first_ts, start = ts, self._clock() + self.start_s
+                    self._wait_until(start)
                 else:
                     assert start is not None
                     self._wait_until(start + (ts - first_ts) / self.speed)

@@ -253,9 +253,9 @@ def _source(cfg: ShowConfig, program: Program) -> object:
         from dialogue.sources import JsonlReplay
 
         if not program.realtime:  # comments arrive on the programme's clock, however fast it runs
-            return JsonlReplay(c.replay, speed=c.speed, clock=lambda: program.now_s,
+            return JsonlReplay(c.replay, speed=c.speed, start_s=c.start_s, clock=lambda: program.now_s,
                                sleep=lambda _s: time.sleep(0.002))
-        return JsonlReplay(c.replay, speed=c.speed)
+        return JsonlReplay(c.replay, speed=c.speed, start_s=c.start_s)
     if c.http_port is not None:
         from dialogue.sources import HttpIngestSource
 
