@@ -285,9 +285,11 @@ def test_phone_layout_language_and_screenshots(browser: Any, page: Any, show: Li
 
 
 def test_sign_in_attempts_are_rate_limited(show: LiveShow) -> None:
-    codes = [httpx.post(show.url + "/signin", data={"name": "eve", "token": f"guess-{i:08d}"}).status_code
-             for i in range(8)]
-    assert codes[0] == 401 and codes[-1] == 429, codes
+    codes: list[int] = []
+    while len(codes) < 12 and 429 not in codes:  # the bucket (5 at once) may be partly spent by earlier sign-ins
+        codes.append(httpx.post(show.url + "/signin", data={"name": "eve", "token": f"guess-{len(codes):08d}"})
+                     .status_code)
+    assert codes[-1] == 429 and set(codes[:-1]) <= {401} and len(codes) <= 7, codes
     right = httpx.post(show.url + "/signin", data={"name": "eve", "token": show.token})
     assert right.status_code == 429, "while limited, even the right token waits"
 
