@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ _PHRASED = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.SHIPPING, Intent.
 # The model may rephrase only answers whose every fact the check can verify (numbers, option values,
 # stock). Policies, shipping terms and product claims are spoken as the catalog words them: a dropped
 # "unused" or "not" would change their meaning without tripping any check.
+_FAREWELL = re.compile(r"\b(good ?night|bye|see you|gotta go|night night)\b|晚安|再见|拜拜|下次见", re.I)
 _LLM_INTENTS = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.PURCHASE}
 
 
@@ -93,7 +95,7 @@ class Responder:
             return canned(cat, "identity")
         privacy = {"card_number", "personal_data", "contact"} & set(t.flags)
         if t.intent == Intent.GREETING:
-            return canned(cat, "greeting", user=user)
+            return canned(cat, "farewell" if _FAREWELL.search(t.comment.text) else "greeting", user=user)
         if t.intent == Intent.THANKS:
             return canned(cat, "thanks", user=user)
         if t.unknown_product:

@@ -116,6 +116,7 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> F
         "greeting": f"Hi{' ' + user if user else ''}, welcome to {s.name}! I'm {s.host_name}, the shop's "
                     f"AI-generated virtual host. Ask me about any product.",
         "thanks": f"You're welcome{', ' + user if user else ''}! Happy to help.",
+        "farewell": f"Good night{', ' + user if user else ''}! Thanks for stopping by {s.name}.",
         "identity": f"I'm {s.host_name}, an AI-generated virtual host for {s.name}, not a real person. "
                     f"Our team supervises the stream, and I'm happy to answer your product questions.",
         "privacy": "For your safety, please don't post phone numbers, card numbers or addresses in the chat. "
@@ -128,6 +129,7 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> F
     lines_zh = {
         "greeting": f"{user + '，' if user else ''}欢迎来到{s.name}！我是AI生成的虚拟主播{s.host_name}，有任何商品问题都可以问我。",
         "thanks": f"不客气{'，' + user if user else ''}！",
+        "farewell": f"{user + '，' if user else ''}晚安！谢谢光临{s.name}。",
         "identity": f"我是{s.name}的AI虚拟主播{s.host_name}，不是真人，直播由我们的工作人员实时监管。有商品问题随时问我。",
         "privacy": "为了您的安全，请不要在直播间发手机号、银行卡号或地址，请通过平台下单页面购买。",
         "unknown_product": f"抱歉，我们没有卖{thing or '这个商品'}。今晚有{listing}。",

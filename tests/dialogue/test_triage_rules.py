@@ -99,3 +99,14 @@ def test_a_product_named_in_another_language_is_never_said_to_be_missing(shop_en
     d = e.answer(Comment(id="z", user="xiao", text="卫衣多少钱？"))  # "how much is the hoodie?"
     assert d.text and "carry" not in d.text and "?We" not in d.text
     assert "product_name_in_another_language" in d.flags
+
+
+def test_good_night_is_answered_with_a_farewell_not_a_welcome(shop_en, shop_zh) -> None:  # noqa: ANN001
+    from dialogue.engine import DialogueEngine
+    from dialogue.retrieval import Retriever
+    from dialogue.types import Comment
+
+    en = DialogueEngine(shop_en, None, Retriever(shop_en)).answer(Comment(id="g", user="mia", text="good night Nova"))
+    assert en.text and "Good night" in en.text and "welcome" not in en.text.lower()
+    zh = DialogueEngine(shop_zh, None, Retriever(shop_zh)).answer(Comment(id="h", user="小雨", text="主播晚安"))
+    assert zh.text and "晚安" in zh.text and "欢迎" not in zh.text
