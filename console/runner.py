@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
 
 import uvicorn
 from fastapi import FastAPI
+
+from dialogue.sources.serving import serve_in_thread, stop_server
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +37,10 @@ class ConsoleServer:
             sock.bind(info[4])
         except OSError as e:
             raise ConsoleError(f"console {where}: cannot listen: {e.strerror or e}") from None
-        config = uvicorn.Config(self.app, log_config=None, log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2, ws_max_size=1 << 16)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="nightshift-console",
-                                  daemon=True)
-        thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise ConsoleError(f"console {where}: the server did not start")
-            time.sleep(0.01)
+        served = serve_in_thread(self.app, sock, name="nightshift-console", timeout=timeout, ws_max_size=1 << 16)
+        if served is None:
+            raise ConsoleError(f"console {where}: the server did not start")
+        server, thread = served
         port = sock.getsockname()[1]
         host = f"[{self.host}]" if ":" in self.host else self.host
         if self.host in ("0.0.0.0", "::"):
@@ -58,10 +50,4 @@ class ConsoleServer:
 
     def close(self) -> None:
         """Stop serving (open consoles are disconnected)."""
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        if self._thread.is_alive():
-            self._server.force_exit = True
-            self._thread.join(timeout=2)
+        stop_server(self._server, self._thread)

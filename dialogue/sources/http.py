@@ -12,7 +12,6 @@ import logging
 import queue
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Literal, Self
 
@@ -25,6 +24,7 @@ from starlette.websockets import WebSocketDisconnect
 from dialogue.errors import InputError
 from dialogue.sources.base import CommentSource
 from dialogue.sources.jsonl import comment_from_object, decode_json, json_type
+from dialogue.sources.serving import serve_in_thread, stop_server
 from dialogue.types import BadComment, Comment
 
 MAX_BODY_BYTES = 1 << 20  # one request body or WebSocket message
@@ -233,26 +233,10 @@ class HttpIngestSource(CommentSource):
             if self._url is not None:
                 return self._url
             sock = self._bind()
-            config = uvicorn.Config(
-                self.app,
-                log_config=None,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-                timeout_graceful_shutdown=2,
-            )
-            server = uvicorn.Server(config)
-            thread = threading.Thread(
-                target=server.run, kwargs={"sockets": [sock]}, name="nightshift-ingest", daemon=True
-            )
-            thread.start()
-            deadline = time.monotonic() + timeout
-            while not server.started:
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    server.should_exit = True
-                    sock.close()
-                    raise RuntimeError(f"the comment ingest server did not start on {self.host}:{self.port}")
-                time.sleep(0.01)
+            served = serve_in_thread(self.app, sock, name="nightshift-ingest", timeout=timeout)
+            if served is None:
+                raise RuntimeError(f"the comment ingest server did not start on {self.host}:{self.port}")
+            server, thread = served
             port = sock.getsockname()[1]
             host = f"[{self.host}]" if ":" in self.host else self.host
             self._server, self._thread, self._url = server, thread, f"http://{host}:{port}"
@@ -295,12 +279,7 @@ class HttpIngestSource(CommentSource):
     def close(self) -> None:
         """Stop the server (open WebSockets get close code 1012); iteration ends once drained."""
         self._closed.set()
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
+        if self._server is None or self._thread is None:
             return
-        server.should_exit = True
-        thread.join(timeout=5)
-        if thread.is_alive():
-            server.force_exit = True
-            thread.join(timeout=2)
+        stop_server(self._server, self._thread)
         self._drained.set()  # no request is being handled any more: what is queued is all there is
