@@ -22,7 +22,8 @@ def word_boundaries(speech: Speech) -> np.ndarray:
     """Sample positions (sorted, ending with the line's end) at which the line can stop between words."""
     n = len(speech.pcm)
     rate = speech.sample_rate
-    level = _voiced_level(speech.pcm, rate)
+    rms, hop = _frame_rms(speech.pcm, rate)
+    level = _voiced_level(rms)
     cuts: list[int] = []
     for span in speech.phonemes[1:-1]:
         a, z = int(span.start_s * rate), int(span.end_s * rate)
@@ -33,18 +34,23 @@ def word_boundaries(speech: Speech) -> np.ndarray:
         elif span.phoneme.strip() == "" or span.phoneme in _PAUSES:  # a word separator in the timeline
             cuts.append(_quietest(speech.pcm, rate, a, z)[0])
     if not cuts:  # a timeline without word gaps: the audio's own pauses
-        cuts = _quiet_gaps(speech.pcm, rate)
+        cuts = _quiet_gaps(rms, hop, level)
     cuts.append(n)
     return np.unique(np.clip(np.asarray(cuts, np.int64), 0, n))
 
 
-def _voiced_level(pcm: np.ndarray, rate: int) -> float:
+def _frame_rms(pcm: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """RMS of each 10 ms frame, and the frame length in samples."""
     hop = max(1, int(rate * QUIET_FRAME_S))
     frames = len(pcm) // hop
-    if frames < 1:
-        return 0.0
     x = pcm[: frames * hop].astype(np.float32).reshape(frames, hop)
-    rms = np.sqrt((x * x).mean(axis=1))
+    return np.sqrt((x * x).mean(axis=1)), hop
+
+
+def _voiced_level(rms: np.ndarray) -> float:
+    """The line's typical loudness where it speaks (the median of its frames above 5% of the loudest)."""
+    if rms.size == 0:
+        return 0.0
     voiced = rms[rms > rms.max() * 0.05]
     return float(np.median(voiced)) if voiced.size else 0.0
 
@@ -78,22 +84,16 @@ def _place(pcm: np.ndarray, rate: int, level: float, start: int, end: int) -> in
     return near if rms <= QUIET_RATIO * 2 * level else None
 
 
-def _quiet_gaps(pcm: np.ndarray, rate: int) -> list[int]:
-    hop = max(1, int(rate * QUIET_FRAME_S))
-    frames = len(pcm) // hop
-    if frames < 3:
+def _quiet_gaps(rms: np.ndarray, hop: int, level: float) -> list[int]:
+    """The middle of the first MIN_GAP_S of each quiet stretch (a line without word marks)."""
+    if len(rms) < 3 or level <= 0:
         return []
-    x = pcm[: frames * hop].astype(np.float32).reshape(frames, hop)
-    rms = np.sqrt((x * x).mean(axis=1))
-    voiced = rms[rms > rms.max() * 0.05]
-    if voiced.size == 0:
-        return []
-    quiet = rms < QUIET_RATIO * float(np.median(voiced))
+    quiet = rms < QUIET_RATIO * level
     need = max(1, int(round(MIN_GAP_S / QUIET_FRAME_S)))
     cuts, run = [], 0
     for i, q in enumerate(quiet):
         run = run + 1 if q else 0
-        if run == need:  # the middle of the first `need` quiet frames
+        if run == need:
             cuts.append((i - need // 2) * hop + hop // 2)
     return cuts
 
