@@ -49,7 +49,7 @@ class _Sampler:
         threading.Thread(target=self._run, daemon=True, name="soak-sampler").start()
 
     def _line(self, u, speech, pts: float) -> None:  # type: ignore[no-untyped-def]
-        got = self.brain._received.get(u.comment_id) if u.comment_id else None  # type: ignore[union-attr]
+        got = self.brain.received_at(u.comment_id) if u.comment_id else None  # type: ignore[union-attr]
         if got is not None and u.kind == "answer":
             self.latency.append((pts, (time.monotonic() - got) * 1000.0))
 

@@ -63,7 +63,7 @@ class Brain:
         self.on_line: Callable[[Utterance, Speech, float], None] | None = None  # a line's first audio (pts)
         self.sources_done = False
         self.finishing = False  # the replay is over: no new pitch
-        self._received: dict[str, float] = {}
+        self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
         self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
         self._shed = 0
         self._sources: list[tuple[object, threading.Thread]] = []
@@ -96,6 +96,10 @@ class Brain:
         self._sources.append((source, t))
         return t
 
+    def received_at(self, comment_id: str) -> float | None:
+        """When a comment was read (time.monotonic), for latency figures."""
+        return self._received.get(comment_id)
+
     def _close_sources(self, timeout_s: float = 10.0) -> None:
         """The show is over: stop taking comments, and record every comment already taken but not yet read
         as held (flag show_ended) in the audit log and the outcomes: none is lost."""
@@ -120,9 +124,8 @@ class Brain:
             left += 1
             self.outcomes.seen(item.id, ["show_ended"])
             self.outcomes.settle(item.id, "hold", flags=["show_ended"])
-            self._audit_safely("comment", {"id": item.id, "user": getattr(item, "user", ""),
-                                           "text": getattr(item, "text", "")[:500], "flags": ["show_ended"],
-                                           "skip": "the show ended before it was read"})
+            self._audit_safely("comment", _comment_entry(item, flags=["show_ended"],
+                                                         skip="the show ended before it was read"))
         if left:
             log.warning("the show ended with %d comments not yet read: recorded as held (show_ended)", left)
 
@@ -150,10 +153,8 @@ class Brain:
 
     def _admit(self, item: Comment | BadComment, tri: Triaged, now: float) -> None:
         """Record a triaged comment, then queue it (or count its skip)."""
-        self.audit.append("comment", {"id": item.id, "user": getattr(item, "user", ""),
-                                      "text": getattr(item, "text", "")[:500], "flags": tri.flags,
-                                      "intent": tri.intent.value, "skip": tri.skip_reason,
-                                      "lang": tri.lang})
+        self.audit.append("comment", _comment_entry(item, flags=tri.flags, intent=tri.intent.value,
+                                                    skip=tri.skip_reason, lang=tri.lang))
         flags = [f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags]
         self.outcomes.seen(item.id, flags)
         if tri.skip_reason:
@@ -204,10 +205,11 @@ class Brain:
 
         def on_event(kind: str, pts: float) -> None:
             if kind in ("first_audio", "mouth_open"):
+                first = kind not in tr.at  # a reply's later sentences leave its trace as it was
                 tr.mark(kind)
                 if kind == "first_audio" and self.on_line is not None:
                     self.on_line(u, speech, pts)
-                if kind == "first_audio" and "received" in tr.at:
+                if kind == "first_audio" and first and "received" in tr.at:
                     self.summary.comment_to_audio_ms.append(round((tr.at["first_audio"] - tr.at["received"]) * 1000, 1))
             elif kind in ("interrupted", "dropped", "cut"):
                 self._events.put((kind, u, pitch))
@@ -218,7 +220,7 @@ class Brain:
                                      "voice": speech.voice})
         if u.comment_id:
             self.outcomes.spoke(u.comment_id, u.id, u.text)
-        if not any(t is tr for t in self.traces[-4:]):  # one trace per comment, however many sentences
+        if trace is None:  # a reply's trace is kept by _answer, once for all its sentences
             self.traces.append(tr)
 
     def _line_events(self) -> None:
@@ -238,6 +240,7 @@ class Brain:
         tr = Trace(c.id, "answer")
         tr.mark("received", self._received.get(c.id))
         tr.mark("triaged")
+        self.traces.append(tr)
         t0 = time.monotonic()
         reply = self.engine.respond(tri, current_sku=self.rundown.current_sku)
         spoke = False
@@ -506,6 +509,11 @@ def _yield_to_the_clock() -> None:
         os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BRAIN_NICE))
     except (AttributeError, OSError) as e:  # not Linux, or not permitted: the show runs, at equal priority
         log.debug("could not lower the brain's priority: %s", e)
+
+
+def _comment_entry(item: Comment | BadComment, **extra: object) -> dict[str, object]:
+    """A comment as the audit log records it (text cut at 500 characters)."""
+    return {"id": item.id, "user": getattr(item, "user", ""), "text": getattr(item, "text", "")[:500], **extra}
 
 
 def write_traces(traces: list[Trace], path: Path) -> None:
