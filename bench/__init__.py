@@ -32,7 +32,7 @@ def run_bench(args: argparse.Namespace) -> int:
     elif args.area == "show":
         from bench.show import bench_show
 
-        figures = bench_show(n=args.n or 12)
+        figures = bench_show(n=args.n or 12, out=Path(args.json).with_suffix("") if args.json else None)
     elif args.area == "console":
         from bench.console import bench_console
 

@@ -100,7 +100,10 @@ class Responder:
             return canned(cat, "thanks", user=user)
         if t.unknown_product:
             return canned(cat, "unknown_product", thing=t.unknown_product)
-        skus = t.product_skus or ([current_sku] if current_sku and t.intent in _PHRASED - {Intent.FAQ} else [])
+        # "how much?" asks about the product on screen; a product named in a language the catalog does not
+        # use ("卫衣" in an English shop) may be another one, so the viewer is asked which they mean
+        on_screen = current_sku and t.intent in _PHRASED - {Intent.FAQ} and "product_name_in_another_language" not in t.flags
+        skus = t.product_skus or ([current_sku] if on_screen else [])
         sheets: list[FactSheet] = []
         if "asks_discount" in t.flags:
             sheets.append(self._discount_sheet())

@@ -19,8 +19,10 @@ from compliance.labels import DisclosureSchedule, spoken_disclosure
 from compliance.presence import Presence, PresenceChange, holding_line
 from dialogue.engine import DialogueEngine
 from dialogue.rundown import Rundown
+from dialogue.triage.language import detect_language
 from dialogue.triage.queue import CommentQueue
 from dialogue.types import BadComment, Comment, Triaged
+from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.program import Program
 from show.trace import RunSummary, Trace
@@ -249,7 +251,9 @@ class Brain:
             if reply.timing.first_token_s is not None:
                 tr.mark("first_token", t0 + reply.timing.first_token_s)
             tr.mark("first_sentence")
-            u = Utterance(kind="answer", text=sentence, lang=tri.lang, comment_id=c.id,
+            # spoken in the sentence's own language: a catalog sentence keeps the catalog's, whatever the viewer's
+            said = detect_language(sentence, default=tri.lang)
+            u = Utterance(kind="answer", text=sentence, lang=tri.lang if said == "und" else said, comment_id=c.id,
                           sources=tuple(reply.draft.sources if reply.draft else ()))
             spoke = self.say(u, tr) or spoke
         draft = reply.draft
@@ -448,6 +452,7 @@ class Brain:
             _yield_to_the_clock()
         start = time.monotonic()
         busy_run = 0
+        trimmer = Trimmer()  # a night's bursts must not leave their memory behind
         while not self._stop.is_set():
             elapsed = self.program.now_s if offline else time.monotonic() - start
             if until_s is not None and elapsed >= until_s:
@@ -464,6 +469,8 @@ class Brain:
                 self._next_disk_check = time.monotonic() + DISK_RETRY_S
                 busy = False
             busy_run = busy_run + 1 if busy else 0
+            if not busy:
+                trimmer.maybe()
             if offline:
                 if not busy or busy_run > 8 or self.program.queued_s > 0.3:
                     self.program.run_for(1.0 / self.program.fps)

@@ -31,6 +31,7 @@ from dialogue.llm import load_llm
 from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
+from show.memory import limit_arenas
 from show.operator import start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.program import Program
@@ -105,6 +106,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     from avatar.render import Renderer
     from avatar.rig import RigError, build_rig
 
+    limit_arenas()  # before the show's threads start: a night's memory stays in few, trimmable arenas
     out_dir.mkdir(parents=True, exist_ok=True)
     audit = AuditLog(cfg.audit_log)
     catalog = load_catalog(cfg.catalog)

@@ -99,6 +99,11 @@ def test_a_product_named_in_another_language_is_never_said_to_be_missing(shop_en
     d = e.answer(Comment(id="z", user="xiao", text="卫衣多少钱？"))  # "how much is the hoodie?"
     assert d.text and "carry" not in d.text and "?We" not in d.text
     assert "product_name_in_another_language" in d.flags
+    # "how much is this hoodie?" while the mug is on screen: the viewer may not mean the mug, so it is not priced
+    on_mug = e.answer(Comment(id="z2", user="xiao", text="这个卫衣多少钱？"), current_sku="MG-210")
+    assert on_mug.text and "Mug is" not in on_mug.text and "product:MG-210" not in on_mug.sources
+    plain = e.answer(Comment(id="z3", user="xiao", text="多少钱？"), current_sku="MG-210")  # "how much?"
+    assert plain.text and "$14.50" in plain.text, "a bare 'how much?' asks about the product on screen"
 
 
 def test_good_night_is_answered_with_a_farewell_not_a_welcome(shop_en, shop_zh) -> None:  # noqa: ANN001

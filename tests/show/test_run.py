@@ -17,10 +17,11 @@ from compliance.metadata import read_label
 
 def _show(tmp_path: Path, **over: object) -> Path:
     comments = tmp_path / "c.jsonl"
-    comments.write_text("\n".join(json.dumps(c) for c in [
+    comments.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in [
         {"id": "a", "user": "ann", "text": "how much is the hoodie?", "ts": 0.5},
         {"id": "b", "user": "bo", "text": "you idiot", "ts": 1.0},
         {"id": "c", "user": "cy", "text": "are you a real person?", "ts": 2.0},
+        {"id": "d", "user": "xiao", "text": "这个卫衣多少钱？", "ts": 2.5},  # answered in the catalog's English
     ]) + "\n", encoding="utf-8")
     cfg = {"catalog": str(assets.path("demo_shop_en.yaml")), "platform": "local",
            "comments": {"replay": str(comments), "speed": 4.0},
@@ -64,7 +65,7 @@ def test_a_short_local_show_is_labelled_gated_and_audited(tmp_path: Path) -> Non
     r = _run(_show(tmp_path, minutes=0.4))
     assert r.returncode == 0, r.stderr[-3000:]
     summary = json.loads((tmp_path / "summary.json").read_text("utf-8"))
-    assert summary["comments_seen"] == 3 and summary["skipped"] >= 1 and summary["answered"] >= 2
+    assert summary["comments_seen"] == 4 and summary["skipped"] >= 1 and summary["answered"] >= 2
     assert read_label(tmp_path / "show.mp4")["Label"] == 1
     assert verify(tmp_path / "audit.jsonl").ok
     entries = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text("utf-8").splitlines()]
@@ -74,6 +75,8 @@ def test_a_short_local_show_is_labelled_gated_and_audited(tmp_path: Path) -> Non
     gates = [e for e in entries if e["kind"] == "gate"]
     assert len(gates) >= len(spoken), "every spoken line passed the gate first"
     assert not any("idiot" in t for t in spoken)
+    to_zh = [e["data"] for e in entries if e["kind"] == "spoken" and e["data"]["comment_id"] == "d"]
+    assert to_zh and all(d["voice"].startswith("piper:") for d in to_zh), "English text is said in the English voice"
     traces = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text("utf-8").splitlines()]
     answer = next(t for t in traces if t["kind"] == "answer")
     assert {"received", "first_sentence", "first_audio"} <= set(answer["ms"])
