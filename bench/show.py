@@ -34,6 +34,9 @@ def bench_show(n: int = 12, gap_s: float = 16.0, first_s: float = 30.0, out: Pat
                "audit_log": str(t / "audit.jsonl"), "pitch_interval_s": 8.0}
         (t / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
         figures = run_show(load_show(t / "show.yaml"), out_dir=t)
+        replies = [json.loads(x) for x in (t / "replies.jsonl").read_text("utf-8").splitlines()]
+        figures["llm_phrased"] = sum("grounded:llm" in r.get("flags", ()) for r in replies)
+        figures["llm_too_slow"] = sum("llm_slow" in r.get("flags", ()) for r in replies)
     keep = ("comment_to_audio_p50_ms", "comment_to_audio_p95_ms", "frames", "frames_dropped", "on_air_s",
-            "answered", "comments_seen")
+            "answered", "comments_seen", "llm_phrased", "llm_too_slow")
     return {k: float(figures[k]) for k in keep}

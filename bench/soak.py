@@ -41,6 +41,7 @@ class _Sampler:
         self.rows: list[tuple[float, float, float]] = []  # (programme s, rss MB, A/V offset ms)
         self.latency: list[tuple[float, float]] = []  # (programme s of first audio, ms from arrival)
         self._stop = threading.Event()
+        self._answered: set[str] = set()
         self.brain = None
 
     def attach(self, brain) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +51,8 @@ class _Sampler:
 
     def _line(self, u, speech, pts: float) -> None:  # type: ignore[no-untyped-def]
         got = self.brain.received_at(u.comment_id) if u.comment_id else None  # type: ignore[union-attr]
-        if got is not None and u.kind == "answer":
+        if got is not None and u.kind == "answer" and u.comment_id not in self._answered:  # a reply's first line
+            self._answered.add(u.comment_id)
             self.latency.append((pts, (time.monotonic() - got) * 1000.0))
 
     def _offset_ms(self) -> float:

@@ -18,10 +18,11 @@ log = logging.getLogger(__name__)
 class DialogueEngine:
     """Comments in, grounded drafts out. Time comes from the comment's `ts` when it has one."""
 
-    def __init__(self, catalog: Catalog, llm: LLM | None, retriever: Retriever, *, timeout_s: float = 3.0) -> None:
+    def __init__(self, catalog: Catalog, llm: LLM | None, retriever: Retriever, *, timeout_s: float = 3.0,
+                 first_sentence_s: float | None = None) -> None:
         self.catalog = catalog
         self.triager = Triager(catalog, retriever)
-        self.responder = Responder(catalog, llm, timeout_s=timeout_s)
+        self.responder = Responder(catalog, llm, timeout_s=timeout_s, first_sentence_s=first_sentence_s)
         self._clock = 0.0
 
     @classmethod

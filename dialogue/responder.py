@@ -66,10 +66,11 @@ class Responder:
     """Answers triaged comments for one catalog, with an optional language model for phrasing."""
 
     def __init__(self, catalog: Catalog, llm: LLM | None = None, *, timeout_s: float = 3.0,
-                 max_tokens: int = 48) -> None:
+                 first_sentence_s: float | None = None, max_tokens: int = 48) -> None:
         self.catalog = catalog
         self.llm = llm
         self.timeout_s = timeout_s
+        self.first_sentence_s = first_sentence_s  # None: the first sentence may take up to timeout_s
         self.max_tokens = max_tokens
         s = catalog.shop
         self.system_prompt = (
@@ -219,15 +220,21 @@ class Responder:
 
     def _released(self, t: Triaged, pieces: queue.Queue[str | None | BaseException], flags: list[str],
                   support: list[str], stock: dict[str, int], timing: Timing | None, start: float) -> Iterator[str]:
-        """The model's sentences as they arrive, each checked; ends at the deadline or the first that fails."""
-        deadline = time.monotonic() + self.timeout_s
+        """The model's sentences as they arrive, each checked; ends at the deadline or the first that fails.
+
+        Until its first sentence is out the model also has the (shorter) first-sentence budget: past it, the
+        catalog's words are spoken instead ("llm_slow"), so a viewer never waits on the phrasing."""
+        began = time.monotonic()
+        deadline = began + self.timeout_s
+        first_by = began + self.first_sentence_s if self.first_sentence_s else deadline
         splitter = SentenceSplitter()
         count = 0
         while True:
             try:
-                item = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+                item = pieces.get(timeout=max(0.0, min(deadline, first_by if count == 0 else deadline)
+                                              - time.monotonic()))
             except queue.Empty:
-                flags.append("llm_timeout")
+                flags.append("llm_slow" if count == 0 and time.monotonic() < deadline else "llm_timeout")
                 return
             if isinstance(item, BaseException):
                 log.warning("language model failed (%s); using the catalog reply", item)

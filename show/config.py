@@ -30,6 +30,9 @@ class ModelConfig(_Strict):
     path: str | None = None
     url: str | None = None
     timeout_s: float = Field(default=3.0, gt=0, le=60)
+    # a viewer waits for the first words: a model that has not phrased its first checked sentence by then
+    # gives way to the catalog's own words (0: wait up to timeout_s)
+    first_sentence_s: float = Field(default=0.55, ge=0, le=60)
 
 
 class OutputsConfig(_Strict):

@@ -26,6 +26,7 @@ from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.program import Program
 from show.trace import RunSummary, Trace
+from voice.clauses import first_clause
 from voice.normalize import normalize
 from voice.tts.base import TTSBackend
 from voice.types import Speech
@@ -33,6 +34,7 @@ from voice.types import Speech
 log = logging.getLogger(__name__)
 
 INTERRUPTIBLE = ("pitch",)  # a comment may end these at a word gap; answers and disclosures finish
+CLAUSE_BY_CLAUSE = ("answer", "operator")  # lines someone is waiting for: voiced a clause at a time
 ANSWER_AHEAD_S = 1.0  # start answering the next comment when this little committed speech is left
 DISK_RETRY_S = 5.0  # how often a show paused for a full disk checks for room again
 INBOX_MAX = 1000  # comments read but not yet triaged
@@ -201,9 +203,12 @@ class Brain:
         tr = trace or Trace(u.id, u.kind, u.text)
         tr.text = tr.text or u.text
         tr.mark("gated")
-        speech = self._synth(u.text, u.lang)
+        # a reply starts with its first clause while the rest is voiced: the viewer hears it sooner
+        head, tail = first_clause(u.text) if u.kind in CLAUSE_BY_CLAUSE else (u.text, "")
+        speech = self._synth(head, u.lang)
         tr.mark("synthesised")
         pitch = self._pitch_of.pop(u.id, None)
+        ended: list[str] = []  # the line's stop event, once for all its parts
 
         def on_event(kind: str, pts: float) -> None:
             if kind in ("first_audio", "mouth_open"):
@@ -213,13 +218,22 @@ class Brain:
                     self.on_line(u, speech, pts)
                 if kind == "first_audio" and first and "received" in tr.at:
                     self.summary.comment_to_audio_ms.append(round((tr.at["first_audio"] - tr.at["received"]) * 1000, 1))
-            elif kind in ("interrupted", "dropped", "cut"):
+            elif kind in ("interrupted", "dropped", "cut") and not ended:
+                ended.append(kind)
                 self._events.put((kind, u, pitch))
 
-        self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind,
-                             interruptible=u.kind in INTERRUPTIBLE)
+        def later(kind: str, pts: float) -> None:  # the rest of the line: only how it ended counts
+            if kind in ("interrupted", "dropped", "cut"):
+                on_event(kind, pts)
+
+        interruptible = u.kind in INTERRUPTIBLE
+        self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind, interruptible=interruptible)
+        if tail:
+            rest = self._synth(tail, u.lang)
+            self.program.enqueue(rest, tag=u.id, on_event=later, kind=u.kind, interruptible=interruptible)
+        voices = dict.fromkeys([speech.voice, rest.voice] if tail else [speech.voice])  # two if a part fell back
         self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id,
-                                     "voice": speech.voice})
+                                     "voice": "+".join(voices)})
         if u.comment_id:
             self.outcomes.spoke(u.comment_id, u.id, u.text)
         if trace is None:  # a reply's trace is kept by _answer, once for all its sentences

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -115,6 +116,39 @@ def test_hung_or_crashing_model_falls_back_to_the_catalog(shop_en) -> None:
     eng = DialogueEngine(shop_en, _Crashing(), Retriever(shop_en))
     d = eng.answer(Comment("h2", "a", "how much is the mug?"))
     assert "llm_error" in d.flags and "$14.50" in d.text
+
+
+class _Slow(LLM):
+    """Phrases well, but takes `delay` seconds before its first word."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.stopped = threading.Event()
+
+    def stream(self, system: str, user: str, **kw: object) -> Iterator[str]:
+        time.sleep(self.delay)
+        try:
+            yield "The Stoneware Coffee Mug is $14.50. "
+            yield "Grab one tonight!"
+        finally:
+            self.stopped.set()
+
+
+def test_a_model_slower_than_the_first_sentence_budget_gives_way_to_the_catalog(shop_en) -> None:
+    slow = _Slow(0.6)
+    eng = DialogueEngine(shop_en, slow, Retriever(shop_en), timeout_s=3.0, first_sentence_s=0.2)
+    started = time.monotonic()
+    reply = eng.responder.respond(eng.triage(Comment("f1", "a", "how much is the mug?")))
+    first = next(iter(reply))
+    waited = time.monotonic() - started
+    d = reply.finish()
+    assert 0.2 <= waited < 0.5, f"the viewer waited {waited:.2f} s for the first words (budget 0.2 s)"
+    assert "$14.50" in first and "llm_slow" in d.flags and "grounded:template" in d.flags
+    assert slow.stopped.wait(2.0), "the model is stopped once its phrasing is not wanted"
+    # the same model within its budget phrases the reply
+    eng = DialogueEngine(shop_en, _Slow(0.05), Retriever(shop_en), timeout_s=3.0, first_sentence_s=0.5)
+    d = eng.answer(Comment("f2", "a", "how much is the mug?"))
+    assert "llm_slow" not in d.flags and "grounded:llm" in d.flags, d.flags
 
 
 def test_a_reply_that_timed_out_stops_the_model_for_the_next_one(shop_en, smollm) -> None:

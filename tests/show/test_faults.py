@@ -65,8 +65,9 @@ def test_voice_crash_mid_show_is_retried_with_espeak_and_piper_speaks_again(tmp_
     [fallback] = of_kind(log, "voice_fallback")
     assert "injected on call 3" in fallback["error"]
     spoken = of_kind(log, "spoken")
-    at = next(i for i, s in enumerate(spoken) if s["text"] == fallback["text"])
-    assert spoken[at]["voice"].startswith("espeak:"), "the crashed line is said by the fallback voice"
+    # the line (or the clause of it the crash hit) is said by the fallback voice
+    at = next(i for i, s in enumerate(spoken) if fallback["text"] in s["text"])
+    assert "espeak:" in spoken[at]["voice"], "the crashed line is said by the fallback voice"
     assert all(s["voice"].startswith("piper:") for s in spoken[:at])
     later = spoken[at + 1:]
     assert later and all(s["voice"].startswith("piper:") for s in later), "Piper speaks the lines after it"
@@ -113,7 +114,8 @@ def test_a_hung_model_server_gives_the_catalog_answer_within_the_timeout(tmp_pat
                     {"id": "b", "user": "bo", "text": "how much is the mug?", "ts": 5.0},
                     {"id": "c", "user": "cy", "text": "are you a real person?", "ts": 9.0}]
         show = write_show(tmp_path, comments, minutes=0.4,
-                          model={"kind": "openai", "url": f"http://127.0.0.1:{server.port}", "timeout_s": 1})
+                          model={"kind": "openai", "url": f"http://127.0.0.1:{server.port}", "timeout_s": 1,
+                                  "first_sentence_s": 0})  # waited on up to the timeout
         code, err = run_to_end(show)
         assert code == 0, err[-3000:]
         assert len(server.held) >= 2, "each price question asked the model; the 2nd was not stuck behind the 1st"
