@@ -107,8 +107,20 @@ def bench_soak(hours: float = 8.0, *, size: tuple[int, int] = (360, 640), out: P
         lost = sum(1 for i in ids if i not in settled or i not in logged)
         audit_ok = verify(t / "audit.jsonl").ok
         res = _figures(sampler, hours, n, lost, audit_ok, wall, figures)
+        res["av_offset_end_ms"] = _file_offset_ms(t / "night.mp4")
         _plot(sampler, (Path(out) if out else Path("bench/results")) / "soak.png")
     return res
+
+
+def _file_offset_ms(path: Path) -> float:
+    """The finished recording's video length − audio length, as a player reads them."""
+    import av
+
+    with av.open(str(path)) as c:
+        v, a = c.streams.video[0], c.streams.audio[0]
+        if v.duration is None or a.duration is None:
+            return float("nan")
+        return round(float(v.duration * v.time_base - a.duration * a.time_base) * 1000.0, 1)
 
 
 def _figures(s: _Sampler, hours: float, n: int, lost: int, audit_ok: bool, wall: float,
