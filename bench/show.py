@@ -21,7 +21,7 @@ from show.config import load_show
 def bench_show(n: int = 12, gap_s: float = 16.0, first_s: float = 30.0, out: Path | None = None) -> dict[str, float]:
     """`out`, when given, keeps the run (trace.jsonl: where each reply's time went, show.mp4, audit.jsonl)."""
     with tempfile.TemporaryDirectory() as tmp:
-        t = Path(out) if out else Path(tmp)
+        t = Path(out).resolve() if out else Path(tmp)
         t.mkdir(parents=True, exist_ok=True)
         for stale in ("audit.jsonl", "audit.jsonl.head"):  # a kept run starts a new log
             (t / stale).unlink(missing_ok=True)

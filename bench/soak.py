@@ -84,7 +84,7 @@ class _Sampler:
 
 def bench_soak(hours: float = 8.0, *, size: tuple[int, int] = (360, 640), out: Path | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        t = Path(out) if out else Path(tmp)
+        t = Path(out).resolve() if out else Path(tmp)
         t.mkdir(parents=True, exist_ok=True)
         for stale in ("audit.jsonl", "audit.jsonl.head"):
             (t / stale).unlink(missing_ok=True)
