@@ -60,6 +60,7 @@ class Brain:
         self.taken_over = False  # a person drives the host (takeover): nothing new is started until they hand back
         self._pause_started = 0.0
         self._failed_recordings: list[object] = []
+        self._links: dict[int, tuple[bool, int]] = {}  # live outputs: (connected, outages seen)
         self._next_disk_check = 0.0
         self._unwritten: list[tuple[str, dict]] = []  # entries the log could not take yet (a full disk)
         self.reopen_recording: Callable[[list[object]], bool] | None = None  # set by the show
@@ -307,7 +308,7 @@ class Brain:
             return
         self.holds[reason] = why
         log.warning("show paused: %s", why)
-        self._audit_safely("paused", {"reason": reason, "why": why})
+        self._audit_safely("paused", {"reason": reason, "why": why, "at_s": round(self.program.now_s, 2)})
         if first:
             self._pause_started = time.monotonic()
             self.program.cut()
@@ -322,7 +323,8 @@ class Brain:
         """Lift one pause; the host is back on air when no other pause remains."""
         if self.holds.pop(reason, None) is None:
             return
-        self._audit_safely("resumed", {"reason": reason, "still_paused": sorted(self.holds)})
+        self._audit_safely("resumed", {"reason": reason, "still_paused": sorted(self.holds),
+                                       "at_s": round(self.program.now_s, 2)})
         if not self.holds:
             self.summary.paused_s += time.monotonic() - self._pause_started
             self.program.slate = False
@@ -362,6 +364,7 @@ class Brain:
     def _check_outputs(self) -> None:
         """An output that stopped (a full disk, a vanished file): the recording is the replay record, so
         the show pauses, says so, and resumes into a new recording file once there is room again."""
+        self._check_links()
         while self.program.failed:
             sink, err = self.program.failed.pop(0)
             self._audit_safely("output_failed", {"output": type(sink).__name__, "error": str(err)[:300]})
@@ -380,6 +383,20 @@ class Brain:
             if self.reopen_recording is not None and self.reopen_recording(self._failed_recordings):
                 self._failed_recordings.clear()
                 self.release("recording")
+
+    def _check_links(self) -> None:
+        """A live push that lost its server and reconnects by itself: the outage and its length are audited."""
+        for sink in self.program.sinks:
+            stats = getattr(sink, "stats", None)
+            if stats is None or not hasattr(stats, "gaps_s"):
+                continue
+            was_up, gaps = self._links.get(id(sink), (False, 0))
+            if was_up and not stats.connected:
+                self._audit_safely("output_down", {"output": type(sink).__name__, "error": stats.last_error[:300]})
+            for gap in stats.gaps_s[gaps:]:
+                self._audit_safely("output_back", {"output": type(sink).__name__, "gap_s": round(gap, 2),
+                                                   "frames_dropped": stats.frames_dropped})
+            self._links[id(sink)] = (stats.connected, len(stats.gaps_s))
 
     def step(self) -> bool:
         """Do the next thing; False when there was nothing to do."""
