@@ -36,6 +36,7 @@ class Outcomes:
 
     def __init__(self) -> None:
         self._by_id: dict[str, Outcome] = {}
+        self._latest: dict[str, Outcome] = {}  # comment id → its latest record (ids may repeat)
         self._lock = threading.Lock()
 
     def seen(self, comment_id: str, flags: list[str]) -> Outcome:
@@ -43,13 +44,12 @@ class Outcomes:
         with self._lock:
             key = comment_id if comment_id not in self._by_id else f"{comment_id}#{len(self._by_id)}"
             o = Outcome(comment_id, flags=list(flags))
-            self._by_id[key] = o
+            self._by_id[key] = self._latest[comment_id] = o
             return o
 
     def get(self, comment_id: str) -> Outcome | None:
         with self._lock:
-            hits = [o for o in self._by_id.values() if o.id == comment_id]
-        return hits[-1] if hits else None
+            return self._latest.get(comment_id)
 
     def settle(self, comment_id: str, action: OutcomeAction, *, text: str | None = None,
                flags: list[str] | None = None, sources: list[str] | None = None) -> None:

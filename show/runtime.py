@@ -229,10 +229,13 @@ class Brain:
 
         interruptible = u.kind in INTERRUPTIBLE
         self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind, interruptible=interruptible)
+        voices = [speech.voice]
         if tail:
             rest = self._synth(tail, u.lang)
-            self.program.enqueue(rest, tag=u.id, on_event=later, kind=u.kind, interruptible=interruptible)
-        voices = dict.fromkeys([speech.voice, rest.voice] if tail else [speech.voice])  # two if a part fell back
+            voices.append(rest.voice)  # another one if this part fell back
+            if not ended:  # the first clause was not stopped (the operator's STOP) while this part was voiced
+                self.program.enqueue(rest, tag=u.id, on_event=later, kind=u.kind, interruptible=interruptible)
+        voices = list(dict.fromkeys(voices))
         self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id,
                                      "voice": "+".join(voices)})
         if u.comment_id:
