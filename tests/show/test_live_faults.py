@@ -123,6 +123,7 @@ def test_a_live_show_survives_a_server_restart_and_its_operator_dropping_out(tmp
             resumed = log.wait("resumed", reason="presence")
             wait_for("the answer to the comment that came while away",
                      lambda: any(s["comment_id"] == "q2" for s in of_kind(show.audit_path, "spoken")), 60)
+            time.sleep(3.0)  # the host on screen again for a while before the show ends
             second.close()
             browser.close()
     finally:
