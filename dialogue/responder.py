@@ -226,13 +226,12 @@ class Responder:
         catalog's words are spoken instead ("llm_slow"), so a viewer never waits on the phrasing."""
         began = time.monotonic()
         deadline = began + self.timeout_s
-        first_by = began + self.first_sentence_s if self.first_sentence_s else deadline
+        first_by = min(deadline, began + self.first_sentence_s) if self.first_sentence_s else deadline
         splitter = SentenceSplitter()
         count = 0
         while True:
             try:
-                item = pieces.get(timeout=max(0.0, min(deadline, first_by if count == 0 else deadline)
-                                              - time.monotonic()))
+                item = pieces.get(timeout=max(0.0, (first_by if count == 0 else deadline) - time.monotonic()))
             except queue.Empty:
                 flags.append("llm_slow" if count == 0 and time.monotonic() < deadline else "llm_timeout")
                 return

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import time
-
-log = logging.getLogger(__name__)
 
 M_ARENA_MAX = -8
 ARENAS = 2

@@ -235,9 +235,8 @@ class Brain:
             voices.append(rest.voice)  # another one if this part fell back
             if not ended:  # the first clause was not stopped (the operator's STOP) while this part was voiced
                 self.program.enqueue(rest, tag=u.id, on_event=later, kind=u.kind, interruptible=interruptible)
-        voices = list(dict.fromkeys(voices))
         self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id,
-                                     "voice": "+".join(voices)})
+                                     "voice": "+".join(dict.fromkeys(voices))})
         if u.comment_id:
             self.outcomes.spoke(u.comment_id, u.id, u.text)
         if trace is None:  # a reply's trace is kept by _answer, once for all its sentences
