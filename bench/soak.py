@@ -113,14 +113,21 @@ def bench_soak(hours: float = 8.0, *, size: tuple[int, int] = (360, 640), out: P
 
 
 def _file_offset_ms(path: Path) -> float:
-    """The finished recording's video length − audio length, as a player reads them."""
+    """Where the finished recording's video ends − where its audio ends, as a player presents them: the last
+    packets' pts + duration (the AAC priming before 0 s, which the edit list hides, is not counted)."""
     import av
 
     with av.open(str(path)) as c:
-        v, a = c.streams.video[0], c.streams.audio[0]
-        if v.duration is None or a.duration is None:
-            return float("nan")
-        return round(float(v.duration * v.time_base - a.duration * a.time_base) * 1000.0, 1)
+        if c.duration:
+            c.seek(max(0, c.duration - 10 * av.time_base))  # the last seconds are enough
+        ends: dict[str, float] = {}
+        for p in c.demux():
+            if p.pts is not None:
+                end = float((p.pts + (p.duration or 0)) * p.stream.time_base)
+                ends[p.stream.type] = max(ends.get(p.stream.type, end), end)
+    if "video" not in ends or "audio" not in ends:
+        return float("nan")
+    return round((ends["video"] - ends["audio"]) * 1000.0, 1)
 
 
 def _figures(s: _Sampler, hours: float, n: int, lost: int, audit_ok: bool, wall: float,

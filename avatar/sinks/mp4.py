@@ -15,9 +15,17 @@ import numpy as np
 
 from avatar.sinks.base import SinkCapabilities, SinkError, VideoSink, as_pcm, register
 from avatar.sinks.encode import AvEncoder, metadata_text
+from avatar.sinks.fragments import trim_to_whole_fragments
 from avatar.types import VideoFrame
 
 log = logging.getLogger(__name__)
+
+WHOLE = "+use_metadata_tags+faststart"  # one index, written at the end and moved to the front: a finished clip
+# A long recording is fragmented instead: the index goes out with each fragment (a keyframe's worth of frames)
+# rather than being held in memory until the end (~12 MB per hour of programme), and a file cut short (a full
+# disk, a killed process) still plays up to its last fragment. `delay_moov` keeps the edit lists (AAC priming).
+FRAGMENTED = "+use_metadata_tags+frag_keyframe+delay_moov+default_base_moof"
+FRAGMENT_S = 2.0  # a keyframe, and so a fragment, every 2 s: what a cut-short file can lose at most
 
 
 @register("mp4")
@@ -37,8 +45,10 @@ class Mp4Sink(VideoSink):
         crf: int = 20,
         threads: int = 0,
         origin_s: float = 0.0,
+        fragmented: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.fragmented = fragmented
         self.origin_s = origin_s  # programme time of the file's first frame (a recording continued later)
         self.metadata = metadata_text(metadata)
         self.preset, self.crf, self.threads = preset, crf, threads
@@ -63,7 +73,10 @@ class Mp4Sink(VideoSink):
             x264={"preset": self.preset, "crf": str(self.crf)},
             threads=self.threads,
             metadata=self.metadata,
-            container_options={"movflags": "+use_metadata_tags+faststart"},
+            # a fragment goes to the file as soon as it is cut, not when the write buffer fills
+            container_options={"movflags": FRAGMENTED, "flush_packets": "1"} if self.fragmented
+            else {"movflags": WHOLE},
+            gop=round(fps * FRAGMENT_S) if self.fragmented else None,
             origin_s=self.origin_s,
         )
         try:
@@ -115,8 +128,23 @@ class Mp4Sink(VideoSink):
                     enc.write_video(enc.last_image, enc.origin_s + last_pts / float(enc.fps), fill_gaps=True)
                 enc.pad_audio_to(enc.video_end_s)
         finally:
-            enc.close()
+            try:
+                enc.close()
+            finally:
+                if self.fragmented:
+                    self._trim()
         log.debug("wrote %s: %d frames, %.2f s", self.path, enc.video_frames, enc.video_end_s - enc.origin_s)
+
+
+    def _trim(self) -> None:
+        """A recording stopped mid-fragment (a full disk) is cut back to its last whole fragment, so it plays."""
+        try:
+            cut = trim_to_whole_fragments(self.path)
+        except OSError as e:
+            log.error("%s: could not cut back to its last whole fragment: %s", self.path, e)
+            return
+        if cut:
+            log.warning("%s: the last %d bytes (a fragment cut short) were removed", self.path, cut)
 
 
 def read_mp4_metadata(path: str | Path) -> dict[str, str]:

@@ -31,6 +31,7 @@ from dialogue.llm import load_llm
 from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
+from show.cores import one_thread_pools
 from show.memory import limit_arenas
 from show.operator import start_console, wants_console
 from show.overlays import ProductCardLayer
@@ -65,8 +66,9 @@ def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
 
     sinks: list[object] = []
     if cfg.outputs.mp4:
-        # one encoder thread: x264's default of 1.5 threads per core would take the cores the model needs
-        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}, threads=1))
+        # one encoder thread: x264's default of 1.5 threads per core would take the cores the model needs;
+        # fragmented: a night's index is not held in memory, and a file cut short still plays
+        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}, threads=1, fragmented=True))
     if cfg.outputs.wav:
         sinks.append(create("wav", cfg.outputs.wav, metadata={"AIGC": label_json}))
     if cfg.outputs.rtmp:
@@ -107,6 +109,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     from avatar.rig import RigError, build_rig
 
     limit_arenas()  # before the show's threads start: a night's memory stays in few, trimmable arenas
+    one_thread_pools()  # no helper pools spinning on the cores the model, the voice and the encoder need
     out_dir.mkdir(parents=True, exist_ok=True)
     audit = AuditLog(cfg.audit_log)
     catalog = load_catalog(cfg.catalog)
@@ -235,7 +238,8 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
             return False
         parts[0] += 1
         path = first.with_name(f"{first.stem}-{parts[0]}{first.suffix}")
-        sink = create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=program.now_s)
+        sink = create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=program.now_s,
+                      fragmented=True)
         frame = program.last_frame
         h, w = (frame.shape[:2] if frame is not None else (cfg.outputs.size[1], cfg.outputs.size[0]))
         try:

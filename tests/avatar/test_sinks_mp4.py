@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
-from avatar.sinks import Mp4Sink, SinkError, create, read_mp4_metadata
+from avatar.sinks import Mp4Sink, SinkError, create, fragments, read_mp4_metadata
 from avatar.types import VideoFrame
 from tests.avatar.synthetic import frame, read_index, tone
 
@@ -22,10 +23,15 @@ AIGC = {"Label": 1, "ContentProducer": "nightshift", "ProduceID": "clip-1", "Res
 
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+        ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-show_format", "-of", "json", str(path)],
         capture_output=True, text=True, check=True,
     )
     return json.loads(out.stdout)
+
+
+def end_s(stream: dict) -> float:
+    """Where a stream's presentation ends: its start (the AAC priming before 0 s) plus its length."""
+    return float(stream.get("start_time", 0.0)) + float(stream["duration"])
 
 
 def decode_audio(path: Path) -> tuple[np.ndarray, int]:
@@ -36,8 +42,15 @@ def decode_audio(path: Path) -> tuple[np.ndarray, int]:
     return pcm, rate
 
 
-def write(path: Path, n_frames: int, audio_s: float, metadata: dict | None = None, gap: tuple[float, float] | None = None) -> Mp4Sink:
-    sink = Mp4Sink(path, metadata)
+@pytest.fixture(params=[False, True], ids=["whole", "fragmented"])
+def fragmented(request: pytest.FixtureRequest) -> bool:
+    """Both layouts: a clip's single index, and a long recording's fragments."""
+    return request.param
+
+
+def write(path: Path, n_frames: int, audio_s: float, metadata: dict | None = None,
+          gap: tuple[float, float] | None = None, *, fragmented: bool = False) -> Mp4Sink:
+    sink = Mp4Sink(path, metadata, fragmented=fragmented)
     sink.open(W, H, FPS, RATE)
     n_audio = round(audio_s * RATE)
     for i in range(max(n_frames, n_audio // SPF + 1)):
@@ -52,26 +65,26 @@ def write(path: Path, n_frames: int, audio_s: float, metadata: dict | None = Non
     return sink
 
 
-def test_streams_lengths_and_tags(tmp_path: Path) -> None:
+def test_streams_lengths_and_tags(tmp_path: Path, fragmented: bool) -> None:
     path = tmp_path / "clip.mp4"
-    write(path, 75, 3.0, {"AIGC": AIGC, "comment": "labelled"})
+    write(path, 75, 3.0, {"AIGC": AIGC, "comment": "labelled"}, fragmented=fragmented)
     info = ffprobe(path)
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
     audio = next(s for s in info["streams"] if s["codec_type"] == "audio")
     assert (video["codec_name"], video["pix_fmt"], video["width"], video["height"]) == ("h264", "yuv420p", W, H)
-    assert video["r_frame_rate"] == "25/1" and int(video["nb_frames"]) == 75
+    assert video["r_frame_rate"] == "25/1" and int(video["nb_read_frames"]) == 75
     assert (audio["codec_name"], int(audio["sample_rate"]), audio["channels"]) == ("aac", RATE, 1)
     assert float(video["duration"]) == pytest.approx(3.0, abs=1e-3)
-    assert abs(float(audio["duration"]) - float(video["duration"])) <= 1 / FPS
+    assert abs(end_s(audio) - end_s(video)) <= 1 / FPS
     tags = info["format"]["tags"]
     assert json.loads(tags["AIGC"]) == AIGC and tags["comment"] == "labelled"
     meta = read_mp4_metadata(path)
     assert json.loads(meta["AIGC"]) == AIGC
 
 
-def test_pixels_and_colour_order_survive(tmp_path: Path) -> None:
+def test_pixels_and_colour_order_survive(tmp_path: Path, fragmented: bool) -> None:
     path = tmp_path / "clip.mp4"
-    write(path, 30, 1.2)
+    write(path, 30, 1.2, fragmented=fragmented)
     with av.open(str(path)) as c:
         decoded = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
     assert [read_index(img) for img in decoded] == list(range(30))
@@ -85,12 +98,12 @@ def test_pixels_and_colour_order_survive(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("frames", "audio_s"), [(25, 2.0), (75, 1.0)])
-def test_unequal_inputs_become_equal_streams(tmp_path: Path, frames: int, audio_s: float) -> None:
+def test_unequal_inputs_become_equal_streams(tmp_path: Path, frames: int, audio_s: float, fragmented: bool) -> None:
     path = tmp_path / "clip.mp4"
-    sink = write(path, frames, audio_s)
+    sink = write(path, frames, audio_s, fragmented=fragmented)
     longer = max(frames / FPS, audio_s)
     info = ffprobe(path)
-    durations = {s["codec_type"]: float(s["duration"]) for s in info["streams"]}
+    durations = {s["codec_type"]: end_s(s) for s in info["streams"]}
     assert durations["video"] == pytest.approx(longer, abs=1 / FPS)
     assert abs(durations["audio"] - durations["video"]) <= 1 / FPS
     assert sink.duration_s == pytest.approx(longer, abs=1 / FPS)
@@ -104,9 +117,9 @@ def test_unequal_inputs_become_equal_streams(tmp_path: Path, frames: int, audio_
         assert level(audio_s + 0.1, frames / FPS - 0.05) < 100
 
 
-def test_audio_gap_is_silence_at_the_right_time(tmp_path: Path) -> None:
+def test_audio_gap_is_silence_at_the_right_time(tmp_path: Path, fragmented: bool) -> None:
     path = tmp_path / "clip.mp4"
-    write(path, 75, 3.0, gap=(1.0, 2.0))
+    write(path, 75, 3.0, gap=(1.0, 2.0), fragmented=fragmented)
     pcm, rate = decode_audio(path)
     env = np.sqrt(np.convolve(pcm.astype(float) ** 2, np.ones(220) / 220, mode="same"))
     loud = env > 2000
@@ -141,10 +154,10 @@ def test_errors_are_clear(tmp_path: Path) -> None:
         read_mp4_metadata(blocker)
 
 
-def test_dropped_frames_repeat_the_one_before(tmp_path: Path) -> None:
+def test_dropped_frames_repeat_the_one_before(tmp_path: Path, fragmented: bool) -> None:
     """A frame the player dropped leaves a gap in pts: the file stays constant-rate, showing the frame before."""
     path = tmp_path / "clip.mp4"
-    sink = Mp4Sink(path)
+    sink = Mp4Sink(path, fragmented=fragmented)
     sink.open(W, H, FPS, RATE)
     for i in [*range(10), *range(15, 25)]:
         sink.write_video(VideoFrame(frame(i, W, H), i, i / FPS))
@@ -156,3 +169,51 @@ def test_dropped_frames_repeat_the_one_before(tmp_path: Path) -> None:
         shown = [read_index(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
     assert shown == [*range(10), 9, 9, 9, 9, 9, *range(15, 25)]
     assert float(ffprobe(path)["streams"][0]["duration"]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_fragmented_recording_cut_short_still_plays(tmp_path: Path) -> None:
+    """A process killed mid-recording never closes its file: the fragments written so far still play."""
+    path = tmp_path / "cut.mp4"
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(Path.cwd())!r})
+from pathlib import Path
+from tests.avatar.test_sinks_mp4 import W, H, FPS, RATE, SPF, AIGC
+from tests.avatar.synthetic import frame, tone
+from avatar.sinks import Mp4Sink
+from avatar.types import VideoFrame
+sink = Mp4Sink(Path({str(path)!r}), {{"AIGC": AIGC}}, fragmented=True)
+sink.open(W, H, FPS, RATE)
+for i in range(6 * FPS):
+    sink.write_video(VideoFrame(frame(i, W, H), i, i / FPS))
+    sink.write_audio(tone(SPF, RATE, start=i * SPF), i / FPS)
+os._exit(9)  # no close(): as if killed
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    with av.open(str(path)) as c:
+        shown = [read_index(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    assert len(shown) >= 3 * FPS, "at most the last 2-s fragment (and the encoder's lookahead) is lost"
+    assert shown == list(range(len(shown)))
+    pcm, rate = decode_audio(path)
+    assert len(pcm) / rate >= 3.0
+    assert json.loads(read_mp4_metadata(path)["AIGC"]) == AIGC
+
+
+def test_a_fragment_cut_off_is_trimmed_away(tmp_path: Path) -> None:
+    """A full disk stops a write mid-fragment: the file is cut back to its last whole fragment, which decodes."""
+    path = tmp_path / "whole.mp4"
+    write(path, 6 * FPS, 6.0, fragmented=True)
+    size = path.stat().st_size
+    boxes = fragments.whole_length(path)
+    assert boxes == size, "a finished fragmented file ends on a whole box"
+    with av.open(str(path)) as c:
+        all_frames = sum(1 for _ in c.decode(video=0))
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(path.read_bytes()[: size * 2 // 3])  # the disk filled two thirds of the way through
+    removed = fragments.trim_to_whole_fragments(cut)
+    assert 0 < removed < size // 3 + size // 6
+    with av.open(str(cut)) as c:
+        shown = [read_index(f.to_ndarray(format="rgb24")) for f in c.decode(video=0)]
+    assert 0 < len(shown) < all_frames and shown == list(range(len(shown)))
+    assert fragments.trim_to_whole_fragments(cut) == 0

@@ -214,6 +214,8 @@ def test_a_full_disk_pauses_the_show_keeps_the_log_whole_and_recording_resumes(t
         resumed = of_kind(log, "resumed")
         assert any(x["reason"] == "recording" for x in resumed), resumed
         assert kinds.index("output_failed") < kinds.index("resumed") < kinds.index("show_end")
+        frames, audio, _ = decode_mp4(disk / "show.mp4")
+        assert frames > 25 and len(audio) > 0, "the recording cut short by the full disk still plays"
         part2 = disk / "show-2.mp4"
         frames, audio, _ = decode_mp4(part2)
         assert frames > 25 and len(audio) > 0, "the recording went on in show-2.mp4"
@@ -241,10 +243,14 @@ def test_sigkill_leaves_a_log_that_verifies_and_the_next_show_continues_it(tmp_p
     log = tmp_path / "audit.jsonl"
     with running(show, tmp_path / "logs") as p:
         wait_for("an answer on air", lambda: _answered(log), 120, p)
+        time.sleep(2.5)  # at least one 2-s fragment of the recording is complete
         p.send_signal(signal.SIGKILL)
         assert p.wait(timeout=30) == -signal.SIGKILL
     first = verify(log)
     assert first.ok, first.reason
+    frames, audio, _ = decode_mp4(tmp_path / "show.mp4")
+    assert frames >= 50 and len(audio) > 0, "the killed show's recording plays up to its last fragment"
+    assert read_label(tmp_path / "show.mp4")["Label"] == 1
     again = write_show(tmp_path / "again", _comments(2, 0.5, 1.0), clock="fast", minutes=0.1,
                        audit_log=str(log))
     code, err = run_to_end(again)
