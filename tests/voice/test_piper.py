@@ -80,3 +80,21 @@ def test_missing_or_corrupt_model_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(VoiceModelError) as err:
         PiperTTS(model=bad)
     assert err.value.path == str(bad) and "not a usable Piper voice" in err.value.what
+
+
+def test_a_long_sentence_does_not_keep_its_memory(piper: PiperTTS) -> None:
+    """onnxruntime's arena would keep ~800 MB after a 500-character sentence; each run gives it back."""
+    from show.memory import trim
+
+    def rss_mb() -> float:
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+
+    piper.synthesize("We have the lamp in stock.", "en")
+    trim()
+    before = rss_mb()
+    long = ", ".join(["We have the linen desk lamp in stock, and it ships tomorrow"] * 8) + "."
+    speech = piper.synthesize(long, "en")
+    assert speech.duration_s > 20 and len(speech.phonemes) > 400
+    trim()
+    assert rss_mb() - before < 80, f"{rss_mb() - before:.0f} MB kept after one long sentence"

