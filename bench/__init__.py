@@ -41,7 +41,7 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.soak import bench_soak
 
         out = Path(args.json).with_suffix("") if args.json else None
-        figures = bench_soak(hours=args.hours, out=out)
+        figures = bench_soak(hours=args.hours, out=out, clock=args.clock)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
     b.add_argument("--hours", type=float, default=8.0, help="soak: hours of programme time (default 8)")
+    b.add_argument("--clock", choices=["fast", "realtime"], default="fast",
+                   help="soak: the programme's own clock (faster than real time), or the wall clock")
     _add_model_args(b, catalog=False)
     return p
 
