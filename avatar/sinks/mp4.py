@@ -135,7 +135,6 @@ class Mp4Sink(VideoSink):
                     self._trim()
         log.debug("wrote %s: %d frames, %.2f s", self.path, enc.video_frames, enc.video_end_s - enc.origin_s)
 
-
     def _trim(self) -> None:
         """A recording stopped mid-fragment (a full disk) is cut back to its last whole fragment, so it plays."""
         try:

@@ -61,14 +61,20 @@ def _voice_file(voice: object) -> str | None:
     return None
 
 
+def _recording(path: str | Path, label_json: str, *, origin_s: float = 0.0) -> object:
+    """The show's MP4, labelled. One encoder thread: x264's default of 1.5 threads per core would take the
+    cores the model needs. Fragmented: a night's index is not held in memory, and a file cut short plays."""
+    from avatar.sinks.base import create
+
+    return create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=origin_s, fragmented=True)
+
+
 def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
     from avatar.sinks.base import create
 
     sinks: list[object] = []
     if cfg.outputs.mp4:
-        # one encoder thread: x264's default of 1.5 threads per core would take the cores the model needs;
-        # fragmented: a night's index is not held in memory, and a file cut short still plays
-        sinks.append(create("mp4", cfg.outputs.mp4, metadata={"AIGC": label_json}, threads=1, fragmented=True))
+        sinks.append(_recording(cfg.outputs.mp4, label_json))
     if cfg.outputs.wav:
         sinks.append(create("wav", cfg.outputs.wav, metadata={"AIGC": label_json}))
     if cfg.outputs.rtmp:
@@ -222,8 +228,6 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
     """A recording that stopped (a full disk) goes on in a new file, show-2.mp4, … once there is room."""
     import shutil
 
-    from avatar.sinks.base import create
-
     parts = [1]
 
     def reopen(failed: list[object]) -> bool:
@@ -238,8 +242,7 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
             return False
         parts[0] += 1
         path = first.with_name(f"{first.stem}-{parts[0]}{first.suffix}")
-        sink = create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=program.now_s,
-                      fragmented=True)
+        sink = _recording(path, label_json, origin_s=program.now_s)
         frame = program.last_frame
         h, w = (frame.shape[:2] if frame is not None else (cfg.outputs.size[1], cfg.outputs.size[0]))
         try:
