@@ -21,6 +21,7 @@ from dialogue.engine import DialogueEngine
 from dialogue.rundown import Rundown
 from dialogue.triage.language import detect_language
 from dialogue.triage.queue import CommentQueue
+from dialogue.triage.staleness import stale_reason
 from dialogue.types import BadComment, Comment, Triaged
 from show.memory import Trimmer
 from show.outcomes import Outcomes
@@ -69,6 +70,7 @@ class Brain:
         self.sources_done = False
         self.finishing = False  # the replay is over: no new pitch
         self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
+        self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
         self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
         self._shed = 0
         self._sources: list[tuple[object, threading.Thread]] = []
@@ -166,13 +168,27 @@ class Brain:
             self.summary.skipped += 1
             self.outcomes.settle(item.id, "skip", flags=flags)
             return
+        self._queued_at[item.id] = self.program.now_s
         for shed in self.queue.push(tri, tri.priority, now=now):
+            self._queued_at.pop(shed.comment.id, None)
             self.summary.skipped += 1
             self.outcomes.settle(shed.comment.id, "skip", flags=["shed:queue_full"])
             self._audit_safely("shed", {"id": shed.comment.id, "reason": "queue full"})
             self._shed += 1
             if self._shed in (1, 10, 100) or self._shed % 1000 == 0:
                 log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
+
+    def _went_stale(self, tri: Triaged) -> bool:
+        """Skip (with its reason, in the log and the outcomes) small talk that waited too long for its turn."""
+        waited = self.program.now_s - self._queued_at.pop(tri.comment.id, self.program.now_s)
+        reason = stale_reason(tri, waited)
+        if reason is None:
+            return False
+        self.summary.skipped += 1
+        self.outcomes.settle(tri.comment.id, "skip", flags=["stale:small_talk"])
+        self._audit_safely("stale", {"id": tri.comment.id, "reason": reason})
+        log.info("comment %s not answered: %s", tri.comment.id, reason)
+        return True
 
     # -- output ---------------------------------------------------------------------------------
     def _synth(self, text: str, lang: str):  # type: ignore[no-untyped-def]
@@ -421,6 +437,8 @@ class Brain:
         # while the last second of them plays, so comments stay fresh and nothing waits on the model.
         if len(self.queue) and self.program.committed_s <= ANSWER_AHEAD_S:
             tri = self.queue.pop(now)
+            if tri is not None and self._went_stale(tri):
+                return True
             if tri is not None:
                 self.program.barge_in()
                 try:

@@ -8,6 +8,8 @@ import time
 import pytest
 
 from dialogue.triage.queue import CommentQueue
+from dialogue.triage.staleness import stale_reason
+from dialogue.types import Comment, Intent, Triaged
 
 
 def test_priority_order() -> None:
@@ -145,3 +147,14 @@ def test_validation() -> None:
         CommentQueue(max_size=0)
     with pytest.raises(ValueError):
         CommentQueue(aging_per_s=-1)
+
+
+@pytest.mark.parametrize(("intent", "waited_s", "stale"), [
+    (Intent.THANKS, 31.0, True), (Intent.GREETING, 45.0, True), (Intent.OFF_TOPIC, 31.0, True),
+    (Intent.THANKS, 29.0, False), (Intent.PRICE, 600.0, False), (Intent.PURCHASE, 600.0, False),
+])
+def test_only_small_talk_goes_stale(intent: Intent, waited_s: float, stale: bool) -> None:
+    tri = Triaged(Comment(id="c", user="u", text="x"), "en", intent)
+    reason = stale_reason(tri, waited_s)
+    assert (reason is not None) == stale
+    assert reason is None or f"{waited_s:.0f} s" in reason
