@@ -7,6 +7,7 @@ of the questions.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -31,6 +32,7 @@ class IdleMotion:
         self._blinks: list[float] = []
         self._next_blink = float(self._rng.uniform(0.6, 2.5))
         self._gaze: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)]  # (start time, x, y)
+        self._gaze_starts: list[float] = [0.0]  # the same start times, for bisect
         self._gaze_rng = np.random.default_rng(seed + 104729)
 
     def _extend(self, t: float) -> None:
@@ -47,15 +49,16 @@ class IdleMotion:
             else:
                 x, y = self._gaze_rng.uniform(-0.35, 0.35), self._gaze_rng.uniform(-0.2, 0.15)
             self._gaze.append((start, float(x), float(y)))
+            self._gaze_starts.append(start)
 
     def blink(self, t: float) -> float:
         """Lid closure 0..1 at time t."""
         self._extend(t)
         v = 0.0
-        for b in self._blinks:
+        lo = bisect.bisect_left(self._blinks, t - BLINK_CLOSE_S - BLINK_HOLD_S - BLINK_OPEN_S)
+        hi = bisect.bisect_right(self._blinks, t + 0.01)
+        for b in self._blinks[lo:hi]:  # only the blinks around t: the cost does not grow with the night
             dt = t - b
-            if dt < -0.01 or dt > BLINK_CLOSE_S + BLINK_HOLD_S + BLINK_OPEN_S:
-                continue
             if dt < 0:
                 c = 0.0
             elif dt < BLINK_CLOSE_S:
@@ -72,16 +75,14 @@ class IdleMotion:
     def gaze(self, t: float) -> tuple[float, float]:
         """Iris offset (x, y) at time t: holds, with quick saccades between targets."""
         self._extend(t)
-        prev = self._gaze[0]
-        for g in self._gaze[1:]:
-            if g[0] > t:
-                break
-            prev_before, prev = prev, g
-            k = min(1.0, (t - g[0]) / 0.05)
-            if k < 1.0:
-                s = k * k * (3 - 2 * k)
-                return (prev_before[1] + (g[1] - prev_before[1]) * s, prev_before[2] + (g[2] - prev_before[2]) * s)
-        return prev[1], prev[2]
+        i = max(0, bisect.bisect_right(self._gaze_starts, t) - 1)  # the target held at t (or being moved to)
+        g = self._gaze[i]
+        k = min(1.0, (t - g[0]) / 0.05)
+        if i > 0 and k < 1.0:
+            before = self._gaze[i - 1]
+            s = k * k * (3 - 2 * k)
+            return (before[1] + (g[1] - before[1]) * s, before[2] + (g[2] - before[2]) * s)
+        return g[1], g[2]
 
     def sway(self, t: float) -> tuple[float, float, float]:
         """Head (yaw, pitch, roll) in degrees at time t."""
