@@ -151,7 +151,8 @@ class Brain:
                 continue
             self.summary.comments_seen += 1
             self._received[item.id] = time.monotonic()
-            tri = self.engine.triage(item, now=time.time())
+            # programme time, as the queue's staleness: a fast clock's 30 s dedupe window is 30 show seconds
+            tri = self.engine.triage(item, now=self.program.now_s)
             try:
                 self._admit(item, tri, now)
             except AuditWriteError:
