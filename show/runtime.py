@@ -22,7 +22,7 @@ from dialogue.rundown import Rundown
 from dialogue.triage.language import detect_language
 from dialogue.triage.queue import CommentQueue
 from dialogue.triage.staleness import stale_reason
-from dialogue.types import BadComment, Comment, Triaged
+from dialogue.types import BadComment, Comment, Intent, Triaged
 from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.program import Program
@@ -73,6 +73,7 @@ class Brain:
         self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
         self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
         self._shed = 0
+        self._ai_said_at: float | None = None  # programme s the host last said it is an AI (disclosure, identity)
         self._sources: list[tuple[object, threading.Thread]] = []
         self._backlog: list[tuple[Comment | BadComment, Triaged]] = []
         self._events: queue.Queue[tuple[str, Utterance, tuple | None]] = queue.Queue()
@@ -180,15 +181,17 @@ class Brain:
                 log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
 
     def _went_stale(self, tri: Triaged) -> bool:
-        """Skip (with its reason, in the log and the outcomes) small talk that waited too long for its turn."""
-        waited = self.program.now_s - self._queued_at.pop(tri.comment.id, self.program.now_s)
-        reason = stale_reason(tri, waited)
-        if reason is None:
+        """Skip (with its reason, in the log and the outcomes) what is no longer worth saying at its turn:
+        small talk that waited too long, "are you real?" just after the host said it is an AI."""
+        now = self.program.now_s
+        waited = now - self._queued_at.pop(tri.comment.id, now)
+        stale = stale_reason(tri, waited, ai_said_s_ago=None if self._ai_said_at is None else now - self._ai_said_at)
+        if stale is None:
             return False
         self.summary.skipped += 1
-        self.outcomes.settle(tri.comment.id, "skip", flags=["stale:small_talk"])
-        self._audit_safely("stale", {"id": tri.comment.id, "reason": reason})
-        log.info("comment %s not answered: %s", tri.comment.id, reason)
+        self.outcomes.settle(tri.comment.id, "skip", flags=[stale.flag])
+        self._audit_safely("stale", {"id": tri.comment.id, "flag": stale.flag, "reason": stale.reason})
+        log.info("comment %s not answered: %s", tri.comment.id, stale.reason)
         return True
 
     # -- output ---------------------------------------------------------------------------------
@@ -298,6 +301,8 @@ class Brain:
             self.outcomes.settle(c.id, "hold", text=draft.text, flags=flags, sources=sources)
         elif spoke:
             self.summary.answered += 1
+            if tri.intent is Intent.IDENTITY:
+                self._ai_said_at = self.program.now_s
             self.outcomes.settle(c.id, "reply", flags=flags, sources=sources)
         elif self.summary.held > held:
             self.outcomes.settle(c.id, "hold", text=draft.text if draft else None, flags=[*flags, "gate:held"],
@@ -430,7 +435,8 @@ class Brain:
         if self.paused or self.taken_over:
             return False
         if self.disclosure.due(self.program.now_s):
-            self.say(Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang))
+            if self.say(Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang)):
+                self._ai_said_at = self.program.now_s
             self.disclosure.spoken(self.program.now_s)
             return True
         # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word
