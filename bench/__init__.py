@@ -42,6 +42,11 @@ def run_bench(args: argparse.Namespace) -> int:
 
         out = Path(args.json).with_suffix("") if args.json else None
         figures = bench_soak(hours=args.hours, out=out, clock=args.clock)
+    elif args.area == "load":
+        from bench.load import bench_load
+
+        out = Path(args.json).with_suffix("") if args.json else None
+        figures = bench_load(rate=args.rate, seconds=args.seconds, model=not args.no_llm, out=out)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

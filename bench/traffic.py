@@ -55,3 +55,28 @@ def write_night(path: Path, hours: float, **kw: float) -> int:
     rows = night(hours, **kw)  # type: ignore[arg-type]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return len(rows)
+
+
+def flood(rate: float, seconds: float, *, seed: int = 11, viewers: int = 2000) -> list[dict[str, object]]:
+    """A flood on the ingest endpoint, `rate` comments a second for `seconds`: a product on screen that
+    everybody asks about at once. Most are the same few questions (repeats), some are each viewer's own
+    wording, and the rest are the night's other traffic: emoji, abuse, links, other languages, very long
+    comments, and now and then a malformed item from a connector. `ts` is when to send it (flood seconds)."""
+    rng = random.Random(seed)
+    out: list[dict[str, object]] = []
+    for n in range(int(rate * seconds)):
+        item: dict[str, object] = {"id": f"f{n}", "user": f"viewer{rng.randrange(viewers)}"}
+        roll = rng.random()
+        if roll < 0.45:
+            item["text"] = rng.choice(QUESTIONS[:5])  # the same few questions, over and over
+        elif roll < 0.75:
+            item["text"] = f"{rng.choice(QUESTIONS)} ({n})"  # a viewer's own wording
+        elif roll < 0.95:
+            item["text"] = rng.choice(OTHER)
+        elif roll < 0.99:
+            item["text"] = "is the hoodie warm? " * rng.randrange(50, 300)  # very long
+        else:
+            item.pop("user")  # a connector's malformed item: no user, no text
+        item["ts"] = round(n / rate, 4)
+        out.append(item)
+    return out

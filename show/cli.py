@@ -58,12 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     av.add_argument("log")
 
     b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console", "soak"])
+    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console", "soak", "load"])
     b.add_argument("--json", default=None, help="write the figures to this file")
     b.add_argument("--n", type=int, default=None, help="how many samples")
     b.add_argument("--hours", type=float, default=8.0, help="soak: hours of programme time (default 8)")
     b.add_argument("--clock", choices=["fast", "realtime"], default="fast",
                    help="soak: the programme's own clock (faster than real time), or the wall clock")
+    b.add_argument("--rate", type=float, default=200.0, help="load: comments a second into the ingest (default 200)")
+    b.add_argument("--seconds", type=float, default=60.0, help="load: how long the flood lasts (default 60)")
     _add_model_args(b, catalog=False)
     return p
 

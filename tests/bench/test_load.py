@@ -1,0 +1,40 @@
+"""The load bench's own accounting, on a short flood into a real show: every comment sent is either taken or
+refused with a retry, every one taken is settled and in the audit log, the shedding is counted and was said,
+the programme's clock and memory are sampled, and the plot is drawn."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.load import bench_load
+from bench.traffic import flood
+
+
+def test_a_short_flood_is_accounted_for(tmp_path: Path) -> None:
+    res = bench_load(rate=200, seconds=6, before_s=3, after_s=4, size=(180, 320), model=False, out=tmp_path / "load")
+    assert res["comments_sent"] == 1200
+    assert res["flood_rate_per_s"] > 150, "the sender did not keep its rate"
+    assert res["comments_taken"] + res["comments_refused_retry"] + res["comments_unanswered_requests"] == 1200
+    assert res["comments_unanswered_requests"] == 0
+    assert res["comments_lost"] == 0 and res["skips_without_reason"] == 0 and res["audit_chain_ok"] == 1
+    assert res["comments_replied"] + res["comments_skipped"] + res["comments_held"] == res["comments_taken"]
+    assert res["comments_shed"] > 0 and res["shed_said_in_log"] == 1, "a flood this size fills the queue"
+    assert res["queue_max"] <= 200
+    assert res["comments_replied"] >= 1 and res["reply_p50_ms"] > 0
+    assert res["frames"] > 25 * 10 and res["frames_dropped"] < 0.05 * res["frames"]
+    assert 300 < res["rss_before_mb"] <= res["rss_flood_max_mb"]
+    assert (tmp_path / "load" / "load.png").stat().st_size > 10_000
+    sent = json.loads((tmp_path / "load" / "sent.json").read_text("utf-8"))
+    replies = {json.loads(x)["id"] for x in (tmp_path / "load" / "replies.jsonl").read_text("utf-8").splitlines()}
+    assert all(i in replies for row in sent for i in row["accepted"])
+
+
+def test_the_flood_has_repeats_other_languages_long_and_malformed_comments() -> None:
+    items = flood(200, 10)
+    assert len(items) == 2000 and items[-1]["ts"] < 10
+    texts = [str(i.get("text", "")) for i in items]
+    assert len(set(texts)) < len(texts) / 2, "most of a flood repeats a few questions"
+    assert any("卫衣" in t for t in texts) and any(len(t) > 1000 for t in texts)
+    assert any("text" not in i for i in items), "a connector's malformed item"
+    assert flood(200, 10) == items, "seeded: two runs see the same flood"
