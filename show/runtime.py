@@ -19,6 +19,7 @@ from compliance.labels import DisclosureSchedule, spoken_disclosure
 from compliance.presence import Presence, PresenceChange, holding_line
 from dialogue.engine import DialogueEngine
 from dialogue.rundown import Rundown
+from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.language import detect_language
 from dialogue.triage.queue import CommentQueue
 from dialogue.triage.staleness import stale_reason
@@ -54,6 +55,7 @@ class Brain:
         # bounded: when the brain falls behind, the reader waits and the source pushes back (HTTP 503)
         self.inbox: queue.Queue[Comment | BadComment | None] = queue.Queue(maxsize=INBOX_MAX)
         self.queue: CommentQueue[Triaged] = CommentQueue(max_size=200)
+        self.identity = IdentityQuestions()  # "are you a real person?": answered first, never shed
         self.disclosure = DisclosureSchedule(interval_s=disclosure_interval_s)
         self.summary = RunSummary()
         self.traces: list[Trace] = []
@@ -73,7 +75,6 @@ class Brain:
         self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
         self._pitch_of: dict[str, tuple[object, int]] = {}  # utterance id → (pitch, sentence index)
         self._shed = 0
-        self._ai_said_at: float | None = None  # programme s the host last said it is an AI (disclosure, identity)
         self._sources: list[tuple[object, threading.Thread]] = []
         self._backlog: list[tuple[Comment | BadComment, Triaged]] = []
         self._events: queue.Queue[tuple[str, Utterance, tuple | None]] = queue.Queue()
@@ -170,6 +171,9 @@ class Brain:
             self.summary.skipped += 1
             self.outcomes.settle(item.id, "skip", flags=flags)
             return
+        if tri.intent is Intent.IDENTITY:  # not queued, so never shed: answered at the host's next turn
+            self.identity.ask(tri)
+            return
         self._queued_at[item.id] = self.program.now_s
         for shed in self.queue.push(tri, tri.priority, now=now):
             self._queued_at.pop(shed.comment.id, None)
@@ -181,18 +185,23 @@ class Brain:
                 log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
 
     def _went_stale(self, tri: Triaged) -> bool:
-        """Skip (with its reason, in the log and the outcomes) what is no longer worth saying at its turn:
-        small talk that waited too long, "are you real?" just after the host said it is an AI."""
-        now = self.program.now_s
-        waited = now - self._queued_at.pop(tri.comment.id, now)
-        stale = stale_reason(tri, waited, ai_said_s_ago=None if self._ai_said_at is None else now - self._ai_said_at)
-        if stale is None:
+        """Skip (with its reason, in the log and the outcomes) small talk that waited too long for its turn."""
+        waited = self.program.now_s - self._queued_at.pop(tri.comment.id, self.program.now_s)
+        reason = stale_reason(tri, waited)
+        if reason is None:
             return False
         self.summary.skipped += 1
-        self.outcomes.settle(tri.comment.id, "skip", flags=[stale.flag])
-        self._audit_safely("stale", {"id": tri.comment.id, "flag": stale.flag, "reason": stale.reason})
-        log.info("comment %s not answered: %s", tri.comment.id, stale.reason)
+        self.outcomes.settle(tri.comment.id, "skip", flags=["stale:small_talk"])
+        self._audit_safely("stale", {"id": tri.comment.id, "reason": reason})
+        log.info("comment %s not answered: %s", tri.comment.id, reason)
         return True
+
+    def _said_ai(self, text: str, by: str) -> None:
+        """The host just said it is an AI (`text`, its answer to comment `by` or the disclosure): everyone
+        waiting to hear whether it is a real person heard it, and is recorded as answered by that line."""
+        for tri in self.identity.said(self.program.now_s, answer=by != "disclosure"):
+            self.outcomes.settle(tri.comment.id, "reply", text=text, flags=[f"answered_with:{by}"])
+            self._audit_safely("answered_with", {"id": tri.comment.id, "by": by})
 
     # -- output ---------------------------------------------------------------------------------
     def _synth(self, text: str, lang: str):  # type: ignore[no-untyped-def]
@@ -302,7 +311,8 @@ class Brain:
         elif spoke:
             self.summary.answered += 1
             if tri.intent is Intent.IDENTITY:
-                self._ai_said_at = self.program.now_s
+                said = self.outcomes.get(c.id)
+                self._said_ai(said.text if said else "", by=c.id)
             self.outcomes.settle(c.id, "reply", flags=flags, sources=sources)
         elif self.summary.held > held:
             self.outcomes.settle(c.id, "hold", text=draft.text if draft else None, flags=[*flags, "gate:held"],
@@ -435,23 +445,30 @@ class Brain:
         if self.paused or self.taken_over:
             return False
         if self.disclosure.due(self.program.now_s):
-            if self.say(Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang)):
-                self._ai_said_at = self.program.now_s
+            u = Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang)
+            if self.say(u):
+                self._said_ai(u.text, by="disclosure")
             self.disclosure.spoken(self.program.now_s)
             return True
         # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word
         # gap and resumes afterwards. Answers already committed are not cut; the next one is prepared
         # while the last second of them plays, so comments stay fresh and nothing waits on the model.
-        if len(self.queue) and self.program.committed_s <= ANSWER_AHEAD_S:
-            tri = self.queue.pop(now)
-            if tri is not None and self._went_stale(tri):
-                return True
+        if (len(self.queue) or len(self.identity)) and self.program.committed_s <= ANSWER_AHEAD_S:
+            tri = self.identity.due(self.program.now_s)  # "are you a real person?" goes first
+            asked_if_real = tri is not None
+            if tri is None:
+                tri = self.queue.pop(now)
+                if tri is not None and self._went_stale(tri):
+                    return True
             if tri is not None:
                 self.program.barge_in()
                 try:
                     self._answer(tri)
                 except AuditWriteError:  # its answer could not be recorded, so not said: answered later
-                    self.queue.push(tri, tri.priority, now=now)
+                    if asked_if_real:
+                        self.identity.ask_again(tri)
+                    else:
+                        self.queue.push(tri, tri.priority, now=now)
                     raise
                 return True
         if self.program.queued_s > 0.3 or self.finishing:  # speak ahead by one line at most
@@ -517,7 +534,8 @@ class Brain:
                 break
             # a replay that is over: no new pitch starts, and the show ends when the host falls silent
             self.finishing = (stop_when_done and self.sources_done and len(self.queue) == 0
-                              and self.inbox.empty() and not self._backlog and self.operator_lines.empty())
+                              and not len(self.identity) and self.inbox.empty() and not self._backlog
+                              and self.operator_lines.empty())
             if self.finishing and not self.program.speaking:
                 break
             try:

@@ -26,8 +26,12 @@ def test_a_short_flood_is_accounted_for(tmp_path: Path) -> None:
     assert 300 < res["rss_before_mb"] <= res["rss_flood_max_mb"]
     assert (tmp_path / "load" / "load.png").stat().st_size > 10_000
     sent = json.loads((tmp_path / "load" / "sent.json").read_text("utf-8"))
-    replies = {json.loads(x)["id"] for x in (tmp_path / "load" / "replies.jsonl").read_text("utf-8").splitlines()}
+    replies = {r["id"]: r for r in map(json.loads, (tmp_path / "load" / "replies.jsonl").read_text("utf-8").splitlines())}
     assert all(i in replies for row in sent for i in row["accepted"])
+    real = [r for r in replies.values() if "asks_identity" in r["flags"] and r["action"] != "skip"]
+    assert real, "the flood asks whether the host is real"
+    assert not [r for r in real if any(f.startswith("shed") for f in r["flags"])], "are you real? is never shed"
+    assert any(r["action"] == "reply" and "not a real person" in r["text"] for r in real)
 
 
 def test_the_flood_has_repeats_other_languages_long_and_malformed_comments() -> None:
