@@ -32,7 +32,7 @@ from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
 from show.cores import one_thread_pools
-from show.memory import limit_arenas
+from show.memory import freeze_loaded, limit_arenas
 from show.operator import start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.program import Program
@@ -168,6 +168,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
                                 "portrait": portrait})
     console = start_console(cfg, brain) if wants_console(cfg) else None  # prints its address and token once
     _warm_up(engine, voice, lang)
+    log.info("%d objects loaded before going on air are left out of garbage collection", freeze_loaded())
     program.start()
     started = time.monotonic()
     try:
