@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,18 +24,13 @@ import yaml
 
 import assets
 from bench.flood_sender import BATCH
+from bench.liveshow import free_port
 from bench.soak import _file_offset_ms, _rss_mb, _Sampler
 from compliance.audit import verify
 from show.commands.run import run_show
 from show.config import load_show
 
 SAMPLE_S = 0.5  # wall seconds between samples
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- what the show is doing, sampled from its own process ---------------------------------------------------
@@ -103,7 +97,7 @@ def bench_load(rate: float = 200.0, seconds: float = 60.0, *, before_s: float = 
         t.mkdir(parents=True, exist_ok=True)
         for stale in ("audit.jsonl", "audit.jsonl.head", "sent.json"):
             (t / stale).unlink(missing_ok=True)
-        port = _free_port()
+        port = free_port()
         cfg: dict[str, object] = {
             "catalog": str(assets.path("demo_shop_en.yaml")), "platform": "local", "clock": "realtime",
             "comments": {"http_port": port}, "outputs": {"mp4": str(t / "load.mp4"), "size": list(size)},

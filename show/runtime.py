@@ -196,10 +196,10 @@ class Brain:
         log.info("comment %s not answered: %s", tri.comment.id, reason)
         return True
 
-    def _said_ai(self, text: str, by: str) -> None:
-        """The host just said it is an AI (`text`, its answer to comment `by` or the disclosure): everyone
-        waiting to hear whether it is a real person heard it, and is recorded as answered by that line."""
-        for tri in self.identity.said(self.program.now_s, answer=by != "disclosure"):
+    def _said_ai(self, text: str, by: str, *, answer: bool) -> None:
+        """The host just said it is an AI (`text`: its answer to comment `by` when `answer`, else the disclosure):
+        everyone waiting to hear whether it is a real person heard it, and is recorded as answered by that line."""
+        for tri in self.identity.said(self.program.now_s, answer=answer):
             self.outcomes.settle(tri.comment.id, "reply", text=text, flags=[f"answered_with:{by}"])
             self._audit_safely("answered_with", {"id": tri.comment.id, "by": by})
 
@@ -312,7 +312,7 @@ class Brain:
             self.summary.answered += 1
             if tri.intent is Intent.IDENTITY:
                 said = self.outcomes.get(c.id)
-                self._said_ai(said.text if said else "", by=c.id)
+                self._said_ai(said.text if said else "", by=c.id, answer=True)
             self.outcomes.settle(c.id, "reply", flags=flags, sources=sources)
         elif self.summary.held > held:
             self.outcomes.settle(c.id, "hold", text=draft.text if draft else None, flags=[*flags, "gate:held"],
@@ -447,7 +447,7 @@ class Brain:
         if self.disclosure.due(self.program.now_s):
             u = Utterance(kind="disclosure", text=spoken_disclosure(self.lang), lang=self.lang)
             if self.say(u):
-                self._said_ai(u.text, by="disclosure")
+                self._said_ai(u.text, by="disclosure", answer=False)
             self.disclosure.spoken(self.program.now_s)
             return True
         # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word

@@ -172,7 +172,7 @@ def test_are_you_real_is_answered_once_for_the_room_and_at_most_every_repeat() -
     assert [t.comment.id for t in q.said(1.5)] == ["c1", "c2"], "everyone who asked heard it"
     q.ask(ask[3])
     assert q.due(20.0) is None, "said 18.5 s ago: not again yet"
-    assert q.due(31.5) is ask[3], "but within the repeat time"
+    assert q.due(31.5) is ask[3], "once the repeat time is up"
     q.ask_again(ask[3])
     assert len(q) == 1 and q.due(40.0) is ask[3]
     q.ask(ask[0])
