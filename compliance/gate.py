@@ -3,6 +3,11 @@
 `Gate.submit` decides pass / hold / block and writes the decision with its reasons to the audit log; held
 lines wait in `pending()` for an operator's `approve` (optionally edited: the edit is moderated again) or
 `reject`. Only a passing `GateDecision` carries text for the voice.
+
+The operator's own words (a typed line, an edit) are also checked against the whole catalog (given as
+`catalog`): a price, stock level, option, discount or claim the catalog does not hold is refused with what
+was found. That refusal, and only that one, may be overridden: said anyway with the operator's reason, which
+the decision records. Moderation (forbidden words, medical claims, the AI persona, injections) never can.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any, Literal
 from compliance.audit import AuditLog
 from compliance.presence import Presence
 from compliance.profiles import Approval, Profile
+from dialogue.catalog import Catalog
+from dialogue.grounding.operator import Finding, check_operator_line
 from dialogue.moderation import Violation, check_output
 from dialogue.types import Action, Draft
 
@@ -70,6 +77,9 @@ class GateDecision:
     reasons: tuple[str, ...] = ()
     violations: tuple[Violation, ...] = ()
     by: str | None = None  # the operator who approved or rejected it
+    findings: tuple[str, ...] = ()  # what the catalog check found in an operator's words
+    forceable: bool = False  # refused by the catalog check alone: the operator may say it anyway, with a reason
+    forced: str | None = None  # the reason the operator gave to say it anyway
 
     @property
     def passed(self) -> bool:
@@ -84,7 +94,8 @@ class GateDecision:
         u = self.utterance
         return {"id": u.id, "verdict": self.verdict.value, "reasons": list(self.reasons), "kind": u.kind,
                 "text": u.text, "lang": u.lang, "comment_id": u.comment_id, "sources": list(u.sources),
-                "operator": u.operator, "by": self.by,
+                "operator": u.operator, "by": self.by, "findings": list(self.findings),
+                "forceable": self.forceable, "forced": self.forced,
                 "violations": [{"rule": v.rule, "span": v.span, "reason": v.reason} for v in self.violations]}
 
 
@@ -92,13 +103,15 @@ class Gate:
     """Decides, for each utterance, whether the host may say it; records every decision."""
 
     def __init__(self, profile: Profile, audit: AuditLog, presence: Presence | None = None,
-                 promotions: Sequence[str] = (), approval: Approval | None = None) -> None:
+                 promotions: Sequence[str] = (), approval: Approval | None = None,
+                 catalog: Catalog | None = None) -> None:
         if profile.operator_required and presence is None:
             raise ValueError(f"the {profile.name} profile needs operator presence: pass a Presence")
         self.profile = profile
         self.audit = audit
         self.presence = presence
         self.promotions = list(promotions)
+        self.catalog = catalog  # the operator's words are checked against it (none: moderation only)
         self.approval: Approval = approval or profile.approval
         if self.approval not in NEEDS_APPROVAL:
             raise ValueError(f"approval must be one of {', '.join(NEEDS_APPROVAL)}, not {self.approval!r}")
@@ -113,18 +126,68 @@ class Gate:
     def _moderate(self, u: Utterance) -> list[Violation]:
         return check_output(u.text, u.lang, promotions=self.promotions)
 
+    def _operator_checks(self, u: Utterance) -> tuple[list[Violation], list[Finding]]:
+        """Moderation, and the catalog check of an operator's words: (hard violations, catalog findings).
+
+        An unbacked discount counts as a catalog finding here (the catalog's promotions are out of date
+        is a case a person can judge); an injection is a hard finding (`Finding.forceable` is False)."""
+        violations = self._moderate(u)
+        if self.catalog is None:
+            return violations, []
+        findings = [Finding("discount", v.span, v.reason) for v in violations if v.rule == "discount"]
+        return ([v for v in violations if v.rule != "discount"],
+                findings + check_operator_line(u.text, self.catalog))
+
+    def _grounded(self, u: Utterance, violations: list[Violation], findings: list[Finding],
+                  force_reason: str | None, who: str) -> GateDecision | None:
+        """The refusal of an operator's words, if any; None when they may be spoken."""
+        if violations:
+            reasons = tuple(f"moderation{who}: {v.rule}: {v.span!r} ({v.reason})" for v in violations)
+            return GateDecision(Verdict.BLOCK, u, reasons, tuple(violations), by=u.operator if who else None)
+        hard = [f for f in findings if not f.forceable]
+        if hard:
+            return GateDecision(Verdict.BLOCK, u, tuple(f"moderation{who}: {f}" for f in hard),
+                                findings=tuple(map(str, findings)), by=u.operator if who else None)
+        if findings and not (force_reason or "").strip():
+            why = (f"not in the catalog: {len(findings)} finding(s); say it anyway needs a reason"
+                   if force_reason is not None else "not in the catalog: change the line, or say it anyway with a reason")
+            return GateDecision(Verdict.BLOCK, u, (*(f"catalog{who}: {f}" for f in findings), why),
+                                findings=tuple(map(str, findings)), forceable=True, by=u.operator if who else None)
+        return None
+
+    def _forced(self, u: Utterance, findings: list[Finding], force_reason: str | None,
+                reasons: tuple[str, ...]) -> GateDecision:
+        """A passing decision for an operator's words; said anyway (with the reason) when the catalog disagreed."""
+        if not findings:
+            return GateDecision(Verdict.PASS, u, reasons, by=u.operator)
+        forced = (force_reason or "").strip()
+        return GateDecision(Verdict.PASS, u, (*reasons, f"said anyway by {u.operator}: {forced}",
+                                              *(f"catalog: {f}" for f in findings)),
+                            findings=tuple(map(str, findings)), forced=forced, by=u.operator)
+
     def _record(self, d: GateDecision) -> GateDecision:
         self.audit.append("gate", d.to_audit())
         for fn in list(self._subscribers):
             fn(d)
         return d
 
-    def submit(self, u: Utterance, *, extra_hold: Sequence[str] = ()) -> GateDecision:
-        """Pass, hold or block one utterance; `extra_hold` adds reasons to hold it (e.g. the responder's)."""
+    def submit(self, u: Utterance, *, extra_hold: Sequence[str] = (), force_reason: str | None = None
+               ) -> GateDecision:
+        """Pass, hold or block one utterance; `extra_hold` adds reasons to hold it (e.g. the responder's).
+
+        `force_reason` (an operator line only) says it even though the catalog check refused it."""
         if not u.text.strip():
             return self._record(GateDecision(Verdict.BLOCK, u, ("empty line",)))
         if u.kind == "operator" and not (u.operator or "").strip():
             return self._record(GateDecision(Verdict.BLOCK, u, ("an operator line must name its operator",)))
+        if force_reason is not None and u.kind != "operator":
+            return self._record(GateDecision(Verdict.BLOCK, u, ("only an operator's own line can be said anyway",)))
+        if u.kind == "operator":
+            violations, findings = self._operator_checks(u)
+            refused = self._grounded(u, violations, findings, force_reason, "")
+            if refused is not None:
+                return self._record(refused)
+            return self._record(self._forced(u, findings, force_reason, ("moderation: clean",)))
         violations = self._moderate(u)
         if violations:
             reasons = tuple(f"moderation: {v.rule}: {v.span!r} ({v.reason})" for v in violations)
@@ -170,22 +233,29 @@ class Gate:
                 raise GateError(f"no held line with id {utterance_id!r}")
             return self._pending.pop(utterance_id)
 
-    def approve(self, utterance_id: str, operator: str, edited_text: str | None = None) -> GateDecision:
-        """An operator lets a held line through, possibly edited; an edit is moderated again."""
-        held = self._take(utterance_id, operator)
-        u = held.utterance
-        if edited_text is not None and edited_text != u.text:
-            u = replace(u, text=edited_text, operator=operator)
-            if not edited_text.strip():
-                return self._record(GateDecision(Verdict.BLOCK, u, ("empty line",), by=operator))
-            violations = self._moderate(u)
-            if violations:
-                reasons = tuple(f"moderation of {operator}'s edit: {v.rule}: {v.span!r} ({v.reason})"
-                                for v in violations)
-                return self._record(GateDecision(Verdict.BLOCK, u, reasons, tuple(violations), by=operator))
-            return self._record(GateDecision(Verdict.PASS, u, (f"approved with an edit by {operator}",),
-                                             by=operator))
-        return self._record(GateDecision(Verdict.PASS, u, (f"approved by {operator}",), by=operator))
+    def approve(self, utterance_id: str, operator: str, edited_text: str | None = None,
+                force_reason: str | None = None) -> GateDecision:
+        """An operator lets a held line through, possibly edited; an edit is moderated and checked against the
+        catalog like a typed line. An edit the catalog check refuses leaves the line held (`force_reason` says
+        it anyway); one moderation refuses ends it."""
+        if not operator or not operator.strip():
+            raise ValueError("an approval or rejection must name its operator")
+        u = self.held(utterance_id).utterance
+        if edited_text is None or edited_text == u.text:
+            self._take(utterance_id, operator)
+            return self._record(GateDecision(Verdict.PASS, u, (f"approved by {operator}",), by=operator))
+        u = replace(u, text=edited_text, operator=operator)
+        if not edited_text.strip():
+            self._take(utterance_id, operator)
+            return self._record(GateDecision(Verdict.BLOCK, u, ("empty line",), by=operator))
+        violations, findings = self._operator_checks(u)
+        refused = self._grounded(u, violations, findings, force_reason, f" of {operator}'s edit")
+        if refused is not None and refused.forceable:
+            return self._record(replace(refused, reasons=(*refused.reasons, "the line stays held")))
+        self._take(utterance_id, operator)
+        if refused is not None:
+            return self._record(refused)
+        return self._record(self._forced(u, findings, force_reason, (f"approved with an edit by {operator}",)))
 
     def reject(self, utterance_id: str, operator: str, reason: str = "") -> GateDecision:
         """An operator refuses a held line: it is never spoken."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 FRAME_HEADER = struct.Struct("<4sIIf")  # b"NSF1", frame index, pts in ms, audio level 0..1
 FRAME_MAGIC = b"NSF1"
 MAX_TEXT = 500  # longest line an operator may type
+MAX_REASON = 200  # longest reason for saying a refused line anyway
 # client → server binary messages, for the takeover driver (webcam and mic): a magic, then the payload
 CAMERA_MAGIC = b"NSV1"  # then one webcam frame as JPEG
 MIC_HEADER = struct.Struct("<4sI")  # b"NSA1", sample rate; then mono int16 PCM
@@ -123,6 +124,7 @@ class Outcome(_Msg):
     message: str = ""
     id: str | None = None  # the line it concerned
     figures: dict[str, float] = {}  # e.g. stop: silent_after_ms
+    forceable: bool = False  # refused by the catalog check alone: may be sent again with force and a reason
 
 
 # -- client → server ------------------------------------------------------------------------------
@@ -146,6 +148,8 @@ class Edit(_Msg):
     type: Literal["edit"] = "edit"
     id: str = Field(min_length=1, max_length=64)
     text: str = Field(max_length=MAX_TEXT)
+    force: bool = False  # say it anyway although the catalog check refused it (needs `reason`)
+    reason: str = Field(default="", max_length=MAX_REASON)
 
 
 class Reject(_Msg):
@@ -158,6 +162,8 @@ class Say(_Msg):
     type: Literal["say"] = "say"
     text: str = Field(max_length=MAX_TEXT)
     lang: str | None = Field(default=None, max_length=8)
+    force: bool = False  # say it anyway although the catalog check refused it (needs `reason`)
+    reason: str = Field(default="", max_length=MAX_REASON)
 
 
 class Pause(_Msg):

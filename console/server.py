@@ -270,9 +270,9 @@ class _Session:
             return
         calls = {
             "approve": lambda: show.approve(op, msg.id),  # type: ignore[union-attr]
-            "edit": lambda: show.edit(op, msg.id, msg.text),  # type: ignore[union-attr]
+            "edit": lambda: show.edit(op, msg.id, msg.text, msg.force, msg.reason),  # type: ignore[union-attr]
             "reject": lambda: show.reject(op, msg.id, msg.reason),  # type: ignore[union-attr]
-            "say": lambda: show.say(op, msg.text, msg.lang),  # type: ignore[union-attr]
+            "say": lambda: show.say(op, msg.text, msg.lang, msg.force, msg.reason),  # type: ignore[union-attr]
             "pause": lambda: show.pause(op),
             "resume": lambda: show.resume(op),
             "stop": lambda: show.stop(op),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from compliance.gate import GateError, Utterance
+from compliance.gate import GateDecision, GateError, Utterance
 from console.messages import Outcome, ShowState, TakeoverStatus
 from show.runtime import Brain
 from show.tap import PreviewTap
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
 LANGS = ("en", "zh")
+_NO_REASON = "say anyway needs a reason: type why this line must be said"
 
 
 class ShowControl:
@@ -123,35 +124,46 @@ class ShowControl:
         return outcome
 
     def _decide(self, action: str, operator: str, line_id: str, edited: str | None = None,
-                reason: str = "") -> Outcome:
+                reason: str = "", force: str | None = None) -> Outcome:
         try:
             if action == "reject":
                 self.gate.reject(line_id, operator, reason)
                 return self._done(action, operator, Outcome(ok=True, message="rejected", id=line_id))
-            d = self.gate.approve(line_id, operator, edited)
+            d = self.gate.approve(line_id, operator, edited, force_reason=force)
         except GateError:
             return self._done(action, operator, Outcome(ok=False, message="no held line with that id", id=line_id))
+        return self._decided(action, operator, d, line_id, "approved, to be spoken")
+
+    def _decided(self, action: str, operator: str, d: GateDecision, line_id: str, spoken: str) -> Outcome:
+        """Report a gate decision on the operator's words (a refusal the catalog alone made may be forced)."""
+        said_anyway = {"forced": True, "reason": d.forced, "findings": list(d.findings)} if d.forced else {}
         if not d.passed:
-            return self._done(action, operator, Outcome(ok=False, message="blocked: " + "; ".join(d.reasons),
-                                                        id=line_id), text=d.utterance.text)
+            refused = "refused" if d.forceable else "blocked"
+            out = Outcome(ok=False, message=f"{refused}: " + "; ".join(d.reasons), id=line_id, forceable=d.forceable)
+            return self._done(action, operator, out, text=d.utterance.text, findings=list(d.findings))
         self._speak(d.utterance)
-        return self._done(action, operator, Outcome(ok=True, message="approved, to be spoken", id=line_id),
-                          text=d.utterance.text)
+        return self._done(action, operator, Outcome(ok=True, message=spoken + (" (said anyway)" if d.forced else ""),
+                                                    id=line_id), text=d.utterance.text, **said_anyway)
 
     def approve(self, operator: str, line_id: str) -> Outcome:
         """Let a held line through unchanged; the Brain speaks it next."""
         return self._decide("approve", operator, line_id)
 
-    def edit(self, operator: str, line_id: str, text: str) -> Outcome:
-        """Let a held line through as the operator rewrote it (moderated again)."""
-        return self._decide("edit", operator, line_id, edited=text.strip())
+    def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> Outcome:
+        """Let a held line through as the operator rewrote it (moderated and checked against the catalog again);
+        `force` says it although the catalog check refused it, with the operator's `reason`."""
+        if force and not reason.strip():
+            return self._done("edit", operator, Outcome(ok=False, message=_NO_REASON, id=line_id, forceable=True),
+                              text=text.strip())
+        return self._decide("edit", operator, line_id, edited=text.strip(), force=reason.strip() if force else None)
 
     def reject(self, operator: str, line_id: str, reason: str = "") -> Outcome:
         """Refuse a held line: it is never spoken."""
         return self._decide("reject", operator, line_id, reason=reason.strip())
 
-    def say(self, operator: str, text: str, lang: str | None = None) -> Outcome:
-        """The operator's own words, spoken by the host through the same gate."""
+    def say(self, operator: str, text: str, lang: str | None = None, force: bool = False, reason: str = "") -> Outcome:
+        """The operator's own words, spoken by the host through the same gate and catalog check; `force` says
+        them although the catalog check refused them, with the operator's `reason` (moderation still applies)."""
         text, lang = text.strip(), lang or self.lang
         if not text:
             return self._done("say", operator, Outcome(ok=False, message="nothing to say"))
@@ -160,12 +172,11 @@ class ShowControl:
         if self._stopped.is_set():
             return self._done("say", operator, Outcome(ok=False, message="the show is stopped: resume first"),
                               text=text)
-        d = self.gate.submit(Utterance(kind="operator", text=text, lang=lang, operator=operator))
-        if not d.passed:
-            return self._done("say", operator, Outcome(ok=False, message="blocked: " + "; ".join(d.reasons),
-                                                       id=d.id), text=text)
-        self._speak(d.utterance)
-        return self._done("say", operator, Outcome(ok=True, message="to be spoken", id=d.id), text=text)
+        if force and not reason.strip():
+            return self._done("say", operator, Outcome(ok=False, message=_NO_REASON, forceable=True), text=text)
+        d = self.gate.submit(Utterance(kind="operator", text=text, lang=lang, operator=operator),
+                             force_reason=reason.strip() if force else None)
+        return self._decided("say", operator, d, d.id, "to be spoken")
 
     def pause(self, operator: str) -> Outcome:
         """The host stops answering and pitching (holding slate, a holding line); the operator may still speak.

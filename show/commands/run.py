@@ -151,7 +151,8 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     engine = DialogueEngine(catalog, llm, Retriever.with_default_embedder(catalog), timeout_s=cfg.model.timeout_s,
                              first_sentence_s=cfg.model.first_sentence_s or None)
     presence = Presence(profile.heartbeat_lapse_s) if profile.operator_required else None
-    gate = Gate(profile, audit, presence, promotions=[*catalog.promotions, *(f.a for f in catalog.faq)])
+    gate = Gate(profile, audit, presence, promotions=[*catalog.promotions, *(f.a for f in catalog.faq)],
+                catalog=catalog)
     fallback = None
     if cfg.voice.kind != cfg.voice.fallback:
         from voice.tts import create
