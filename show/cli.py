@@ -6,12 +6,13 @@ Exit codes (DESIGN.md): 0 done, 2 bad input (message names file/line/field), 1 i
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from compliance.audit import AuditWriteError
 from dialogue.errors import InputError
+from show import terminal
 
 __version__ = "0.1.0"
 
@@ -19,7 +20,8 @@ __version__ = "0.1.0"
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nightshift", description="AI live-shop host engine (labelled as AI).")
     p.add_argument("--version", action="version", version=f"nightshift {__version__}")
-    p.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="log everything, the libraries' own messages too (they go to the run log otherwise)")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     d = sub.add_parser("demo", help="run the bundled demo shop through a comment replay")
@@ -67,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--rate", type=float, default=200.0, help="load: comments a second into the ingest (default 200)")
     b.add_argument("--seconds", type=float, default=60.0, help="load: how long the flood lasts (default 60)")
     _add_model_args(b, catalog=False)
+    for command in sub.choices.values():  # `nightshift demo --verbose` as well as `nightshift --verbose demo`
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="log everything, the libraries' own messages too")
     return p
 
 
@@ -77,13 +82,28 @@ def _add_model_args(p: argparse.ArgumentParser, catalog: bool = True) -> None:
     p.add_argument("--no-llm", action="store_true", help="catalog templates only, no language model")
 
 
+# Arguments that name a file or folder; "-" means stdin/stdout and is left as it is.
+_PATH_ARGS = ("out", "catalog", "comments", "model", "voice_model", "portrait", "image", "show", "log", "json",
+              "registry")
+
+
+def absolute_paths(args: argparse.Namespace, cwd: Path | None = None) -> argparse.Namespace:
+    """Every path given on the command line, made absolute against the working directory it was typed in.
+
+    A relative path means "here" to the person typing it, wherever a command later writes it down (a
+    generated SHOW.yaml resolves its own paths against its own folder)."""
+    here = cwd or Path.cwd()
+    for name in _PATH_ARGS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value and value != "-":
+            path = Path(value).expanduser()
+            setattr(args, name, str(path if path.is_absolute() else here / path))
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    args = absolute_paths(_parser().parse_args(argv))
+    terminal.configure(args.verbose)
     try:
         if args.cmd == "answer":
             from show.commands.answer import run_answer

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 from typing import IO
 
 from tqdm import tqdm
@@ -23,6 +24,7 @@ def _open_out(path: str) -> IO[str]:
     if path == "-":
         return sys.stdout
     try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return open(path, "w", encoding="utf-8")  # noqa: SIM115  (closed by the caller)
     except OSError as e:
         raise InputError(path, f"cannot write: {e.strerror or e}") from None

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import IO
 
 import yaml
 
@@ -21,9 +22,12 @@ from compliance.audit import verify
 from compliance.gate import Utterance
 from compliance.metadata import aigc_label, wav_info
 from dialogue.catalog import load_catalog
+from dialogue.sources import read_comments
 from show.commands.run import run_show
 from show.config import load_show
+from show.progress import ShowProgress
 from show.runtime import Brain
+from show.terminal import run_log
 from voice.types import Speech
 from voice.wav import write_wav
 
@@ -34,30 +38,68 @@ SHOPS = [("en", "demo_shop_en.yaml", "demo_comments_en.jsonl", "piper"),
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    out = Path(args.out).resolve()  # the generated show.yaml resolves relative paths against its own folder
     out.mkdir(parents=True, exist_ok=True)
-    results = []
-    for code, catalog_file, comments_file, voice in SHOPS:
-        shop_dir = out / code
-        shop_dir.mkdir(parents=True, exist_ok=True)
-        for stale in ("audit.jsonl", "audit.jsonl.head"):  # a demo starts a fresh log each time
-            (shop_dir / stale).unlink(missing_ok=True)
-        show_yaml = _show_file(shop_dir, catalog_file, comments_file, voice, args)
-        lines = _LineRecorder(shop_dir, load_catalog(assets.path(catalog_file)).shop.name)
-        started = time.perf_counter()
-        print(f"{code}: recording the show into {shop_dir}/ …", flush=True)
-        figures = run_show(load_show(show_yaml), out_dir=shop_dir, prepare=lines.attach)
-        lines.close()
-        check = verify(shop_dir / "audit.jsonl")
-        if not check.ok:
-            log.error("%s: the audit log does not verify: line %s: %s", code, check.bad_line, check.reason)
-            return 1
-        log.info("%s: %.0f s of show in %.0f s", code, figures["on_air_s"], time.perf_counter() - started)
-        results.append((code, catalog_file, figures, check.entries))
-    summary = out / "summary.md"
-    summary.write_text(_summary(out, results), encoding="utf-8")
-    print(f"demo written to {out}/  (read {summary})")
+    with run_log(out / "run.log", verbose=bool(getattr(args, "verbose", False))) as term:
+        print(f"Nightshift demo: two shops, each a whole show on the programme's own clock, into {out}/",
+              file=term, flush=True)
+        results = []
+        for code, catalog_file, comments_file, voice in SHOPS:
+            done = _one_shop(out, code, catalog_file, comments_file, voice, args, term)
+            if done is None:
+                return 1
+            results.append(done)
+        summary = out / "summary.md"
+        summary.write_text(_summary(out, results), encoding="utf-8")
+        print(_where(out, [r[0] for r in results], video=not args.no_video), file=term, flush=True)
     return 0
+
+
+def _one_shop(out: Path, code: str, catalog_file: str, comments_file: str, voice: str, args: argparse.Namespace,
+              term: IO[str]) -> tuple[str, str, dict[str, float], int] | None:
+    shop_dir = out / code
+    shop_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("audit.jsonl", "audit.jsonl.head"):  # a demo starts a fresh log each time
+        (shop_dir / stale).unlink(missing_ok=True)
+    show_yaml = _show_file(shop_dir, catalog_file, comments_file, voice, args)
+    catalog = load_catalog(assets.path(catalog_file))
+    lines = _LineRecorder(shop_dir, catalog.shop.name)
+    progress = ShowProgress(f"{code} {catalog.shop.name}", _programme_s(comments_file, args.minutes), term)
+
+    def prepare(brain: Brain) -> None:
+        lines.attach(brain)
+        progress.attach(brain)
+
+    started = time.perf_counter()
+    try:
+        figures = run_show(load_show(show_yaml), out_dir=shop_dir, prepare=prepare)
+    finally:
+        progress.close()
+        lines.close()
+    check = verify(shop_dir / "audit.jsonl")
+    if not check.ok:
+        log.error("%s: the audit log does not verify: line %s: %s", code, check.bad_line, check.reason)
+        return None
+    log.info("%s: %.0f s of show in %.0f s", code, figures["on_air_s"], time.perf_counter() - started)
+    return code, catalog_file, figures, check.entries
+
+
+def _programme_s(comments_file: str, minutes: float | None) -> float:
+    """About how long the replay's show lasts: its comments' time span and a little for the last answers."""
+    stamps = [c.ts for c in read_comments(assets.path(comments_file)) if getattr(c, "ts", None) is not None]
+    span = (max(stamps) - min(stamps) + 15.0) if stamps else 60.0
+    return min(span, minutes * 60.0) if minutes else span
+
+
+def _where(out: Path, codes: list[str], *, video: bool) -> str:
+    rows = [f"demo written to {out}/", f"  summary.md      what each viewer asked and what the host said: {out / 'summary.md'}"]
+    for code in codes:
+        d = out / code
+        rows += [f"  {code}/show.mp4     the host on screen, labelled as AI-generated: {d / 'show.mp4'}" if video
+                 else f"  {code}/show.wav     the host's voice, labelled as AI-generated: {d / 'show.wav'}",
+                 f"  {code}/audit.jsonl  every comment, gate decision and spoken line (nightshift audit verify)"]
+    rows.append(f"  run.log         the libraries' own messages: {out / 'run.log'}")
+    return "\n".join(rows)
 
 
 def _show_file(shop_dir: Path, catalog: str, comments: str, voice: str, args: argparse.Namespace) -> Path:

@@ -36,7 +36,9 @@ from show.memory import freeze_loaded, limit_arenas
 from show.operator import start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.program import Program
+from show.progress import ShowProgress
 from show.runtime import Brain, write_traces
+from show.terminal import run_log
 
 log = logging.getLogger("nightshift.run")
 
@@ -282,6 +284,14 @@ def run_run(args: argparse.Namespace) -> int:
     if getattr(args, "lan", False):
         cfg.console.host = "0.0.0.0"
     out_dir = Path(args.out) if args.out else Path(cfg.audit_log).parent
-    figures = run_show(cfg, out_dir=out_dir)
+    with run_log(out_dir / "run.log", verbose=bool(getattr(args, "verbose", False))) as term:
+        bound = cfg.minutes * 60 if cfg.minutes else None
+        progress = ShowProgress(Path(args.show).stem, bound, term)
+        try:
+            figures = run_show(cfg, out_dir=out_dir, prepare=progress.attach)
+        finally:
+            progress.close()
     print("run summary: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    print(f"records in {out_dir}/: summary.json, trace.jsonl, replies.jsonl; the audit log {cfg.audit_log}; "
+          f"the libraries' own messages in {out_dir / 'run.log'}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import wave
@@ -14,14 +15,47 @@ import assets
 from dialogue.rundown import Rundown
 from dialogue.sources import read_comments
 
+NOISE = ("W0000", "I0000", "inference_feedback_manager", "XNNPACK", "GetPrototype", "UserWarning",
+         "Matplotlib is building the font cache", "absl::")
+
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    done = subprocess.run([sys.executable, "-m", "show.cli", "demo", "--out", str(out), "--minutes", "2"],
-                          capture_output=True, text=True, timeout=900)
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The README's command as a newcomer types it: the installed `nightshift`, in a new folder, default --out."""
+    here = tmp_path_factory.mktemp("newcomer")
+    nightshift = Path(sys.executable).with_name("nightshift")
+    done = subprocess.run([str(nightshift), "demo", "--minutes", "2"], cwd=here, capture_output=True, text=True,
+                          timeout=900)
     assert done.returncode == 0, done.stderr
-    return out
+    return here / "out" / "demo", done
+
+
+@pytest.fixture(scope="module")
+def demo_out(demo_run: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+    return demo_run[0]
+
+
+def test_the_demo_writes_where_it_says_from_any_working_directory(demo_run) -> None:
+    out, done = demo_run
+    for code in ("en", "zh"):
+        for name in ("show.mp4", "show.wav", "audit.jsonl", "replies.jsonl", "utterances.jsonl"):
+            assert (out / code / name).is_file(), f"{code}/{name} not in {out}"
+        assert not (out / code / "out").exists(), "an output path resolved against the generated show.yaml"
+    assert (out / "summary.md").is_file()
+    assert f"demo written to {out}/" in done.stdout + done.stderr
+
+
+def test_the_terminal_shows_the_demos_progress_not_the_libraries_chatter(demo_run) -> None:
+    out, done = demo_run
+    terminal = done.stdout + done.stderr
+    for word in NOISE:
+        assert word not in terminal, f"third-party noise on the terminal: {word}"
+    for shop in ("en Lantern & Loom", "zh 晚风小铺"):
+        progress = [line for line in terminal.splitlines() if line.startswith(shop + ":")]
+        assert len(progress) >= 2, f"no progress for {shop}: {terminal}"
+        assert re.search(r"\d+ s of show, \d+ lines spoken", progress[-1]), progress[-1]
+    run_log = (out / "run.log").read_text("utf-8")
+    assert "nightshift.run" in run_log or "show." in run_log, "the run log keeps the show's own records"
 
 
 @pytest.mark.parametrize(("code", "comments"), [("en", "demo_comments_en.jsonl"), ("zh", "demo_comments_zh.jsonl")])
