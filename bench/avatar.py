@@ -1,7 +1,8 @@
 """Avatar bench: render and encode cost per frame, lip-sync figures per portrait, a 60 s RTMP push.
 
 Figures (flat, names ending in their unit): render_ms_per_frame (p50) and render_p95_ms_per_frame
-for a 720×1280 frame with every layer on one core; encode_ms_per_frame (MP4, one encoder thread);
+for a 720×1280 frame with every layer on one core; label_ms_per_frame (p50, and label_p95_ms_per_frame: the
+AI label drawn on a 720×1280 frame, its bitmap cached); encode_ms_per_frame (MP4, one encoder thread);
 lipsync_corr / lipsync_lag_ms / lips_closed_pbm_ratio / face_redetected_ratio, each the worst over
 the portraits, and per portrait as <portrait>_lipsync_corr etc.; rtmp_60s_received_s, the seconds of
 video a local nginx-rtmp server recorded from a 60 s real-time push (with the frames dropped on the way);
@@ -118,6 +119,20 @@ def bench_render_encode(portrait: Path, speech: Any, n: int, step: Callable[[], 
     }
 
 
+def bench_label(n: int = 300) -> dict[str, float]:
+    """The AI label burnt into n 720×1280 frames after its first (which renders and caches the bitmap)."""
+    from compliance.labels import draw_label
+
+    frame = np.random.default_rng(0).integers(0, 256, (SIZE[1], SIZE[0], 3), dtype=np.uint8)
+    draw_label(frame, "zh")
+    took: list[float] = []
+    for _ in range(n):
+        t = time.perf_counter()
+        draw_label(frame, "zh")
+        took.append(time.perf_counter() - t)
+    return {"label_ms_per_frame": _pct(took, 50), "label_p95_ms_per_frame": _pct(took, 95)}
+
+
 def bench_lipsync(portrait: Path, speech: Any) -> dict[str, float]:
     """Play the speech through the real player and re-detect the mouth in every frame."""
     from avatar.animate import Animator
@@ -180,6 +195,7 @@ def bench_avatar(n: int = 250, *, rtmp_s: float = 60.0) -> dict[str, float]:
     figures: dict[str, float] = {}
     with tqdm(total=n + len(faces) + 1, desc="avatar bench", file=sys.stderr, unit="step") as bar:
         figures.update(bench_render_encode(faces["default"], speech, n, lambda: bar.update(1)))
+        figures.update(bench_label())
         per: dict[str, dict[str, float]] = {}
         for name, path in faces.items():
             try:
