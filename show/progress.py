@@ -39,8 +39,8 @@ class ShowProgress:
         if self.file.isatty():
             total = round(self.total_s) if self.total_s else None
             self._bar = tqdm(total=total, desc=self.label, unit="s", file=self.file, dynamic_ncols=True,
-                             bar_format="{desc}: {bar} {n:.0f}/{total_fmt} s of show [{elapsed}] {postfix}"
-                             if total else "{desc}: {n:.0f} s of show [{elapsed}] {postfix}")
+                             bar_format="{desc}: {bar} {n:.0f}/{total_fmt} s of show [{elapsed}]{postfix}"
+                             if total else "{desc}: {n:.0f} s of show [{elapsed}]{postfix}")
             self._thread = threading.Thread(target=self._follow, name="show-progress", daemon=True)
             self._thread.start()
         else:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from tqdm import tqdm
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 OWN = ("nightshift", "show", "dialogue", "voice", "avatar", "compliance", "console", "bench")
 # Read by the native libraries when they load: above INFO/WARNING for glog (MediaPipe), TensorFlow Lite, absl.
@@ -31,13 +33,23 @@ class _Terminal(logging.Filter):
         return record.levelno >= (logging.WARNING if own else logging.ERROR)
 
 
+class _BarSafe(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes a record above a progress bar that is being drawn, not into it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:
+            self.handleError(record)
+
+
 def configure(verbose: bool) -> None:
     """Logging for any command: everything with --verbose; else the show's own warnings and anyone's errors,
     and the native libraries are asked to keep their INFO and WARNING lines to themselves."""
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _BarSafe(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     if verbose:
