@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 16 * 1024
 STATIC = {"app.js": "text/javascript", "style.css": "text/css", "i18n.js": "text/javascript",
-          "takeover.js": "text/javascript", "mic-worklet.js": "text/javascript"}
+          "takeover.js": "text/javascript", "mic-worklet.js": "text/javascript", "force.js": "text/javascript"}
 SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
                     "Referrer-Policy": "same-origin",
                     "Content-Security-Policy": "default-src 'self'; img-src 'self' blob: data:; "

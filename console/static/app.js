@@ -60,6 +60,7 @@
       }
       toast(text, !o.ok);
       if (msg.action === "say" && o.ok) $("say-text").value = "";
+      if (window.nsForce) window.nsForce.result(msg);  // a refusal the operator may override (force.js)
     } else if (msg.type === "error") {
       toast(msg.message, true);
     }
