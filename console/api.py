@@ -14,6 +14,7 @@ class ShowAPI(Protocol):
 
     lang: str
     takeover_operator: str | None  # who drives the host from their webcam and mic now
+    takeover_console: str  # from which console (the key it gave `takeover`)
 
     def snapshot(self) -> ShowState:
         """The show's state as the console shows it."""
@@ -61,13 +62,15 @@ class ShowAPI(Protocol):
 
     def set_product(self, operator: str, sku: str) -> Outcome: ...
 
-    def takeover(self, operator: str, on: bool) -> Outcome: ...
+    def takeover(self, operator: str, on: bool, console: str = "") -> Outcome:
+        """`operator` takes over (on) or hands back from the console `console` (only the one that took over)."""
+        ...
 
-    def takeover_video(self, operator: str, jpeg: bytes) -> None:
+    def takeover_video(self, operator: str, jpeg: bytes, console: str = "") -> None:
         """One webcam frame from `operator`'s console (ignored while someone else drives the host)."""
         ...
 
-    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int) -> None:
+    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int, console: str = "") -> None:
         """A chunk of `operator`'s microphone (mono int16; ignored while someone else drives the host)."""
         ...
 

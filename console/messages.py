@@ -37,6 +37,28 @@ class CommentItem(_Msg):
     flags: list[str] = []
     skip: str | None = None
     ts: float = 0.0
+    outcome: Literal["waiting", "reply", "skip", "hold"] | None = None  # what became of it so far
+    why: str = ""  # the outcome's reason: why it was skipped or held, or what answered it
+
+
+class QueueItem(_Msg):
+    """A comment waiting for the host's answer, in the order it will be taken."""
+
+    id: str
+    user: str = ""
+    text: str = ""
+    intent: str = ""
+    waited_s: float = 0.0  # programme seconds since it joined the queue
+
+
+class OnAir(_Msg):
+    """The line the host is saying now, and why: an answer to whom, a pitch, the disclosure, the operator's words."""
+
+    kind: str  # answer | pitch | disclosure | operator | holding | takeover
+    text: str = ""
+    comment_id: str | None = None
+    user: str = ""  # who asked (an answer), who wrote it (operator words) or who drives (a takeover)
+    why: str = ""  # the question answered, or the product pitched
 
 
 class HeldLine(_Msg):
@@ -47,7 +69,8 @@ class HeldLine(_Msg):
     text: str
     lang: str
     comment_id: str | None = None
-    comment_text: str = ""
+    comment_user: str = ""
+    comment_text: str = ""  # the comment it answers, kept with the line however busy the room is
     reasons: list[str] = []
 
 
@@ -106,6 +129,9 @@ class ShowState(_Msg):
     pitch: list[str] = []
     pitch_spoken: int = 0
     products: list[ProductItem] = []
+    on_air: OnAir | None = None
+    queue: list[QueueItem] = []  # what waits for an answer, in order (the first QUEUE_SHOWN)
+    queue_len: int = 0  # how many wait in all
     pending: list[HeldLine] = []
     comments: list[CommentItem] = []
     audit: list[AuditItem] = []
@@ -115,6 +141,7 @@ class ShowState(_Msg):
     takeover_available: bool = False
     taking_over: bool = False
     takeover: TakeoverStatus | None = None
+    you_drive: bool = False  # this console (this socket, not just this name) is the one driving the host
 
 
 class Outcome(_Msg):

@@ -164,7 +164,11 @@ class _Session:
         self.actions, self.chatter = actions, chatter
         self._send = asyncio.Lock()
         self.key = f"{operator}@{id(socket)}"
-        self.driving = False  # this console took over: it hands back if it goes away
+
+    @property
+    def driving(self) -> bool:
+        """This console (not just this name: one operator may have two open) drives the host now."""
+        return self.show.takeover_console == self.key
 
     async def send_text(self, text: str) -> None:
         async with self._send:
@@ -181,8 +185,8 @@ class _Session:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await run_in_threadpool(self.show.record, "console_disconnected", {"operator": self.operator})
-            if self.driving and self.show.takeover_operator == self.operator:  # its camera and mic are gone:
-                await run_in_threadpool(self.show.takeover, self.operator, False)
+            if self.driving:  # its camera and mic are gone: hand back
+                await run_in_threadpool(self.show.takeover, self.operator, False, self.key)
 
     async def _frames(self, fps: float) -> None:
         loop = asyncio.get_running_loop()
@@ -212,7 +216,8 @@ class _Session:
         except Exception as e:  # the console stays up; the next state may succeed
             log.warning("console state not available: %s", e)
             return
-        await self.send_text(StateMsg(state=snap).model_dump_json())
+        mine = snap.model_copy(update={"you_drive": snap.taking_over and self.driving})
+        await self.send_text(StateMsg(state=mine).model_dump_json())
 
     async def _receive(self) -> None:
         while True:
@@ -238,10 +243,10 @@ class _Session:
         """Webcam frames and mic chunks for the takeover driver (see console.messages); others are dropped."""
         magic = data[:4]
         if magic == CAMERA_MAGIC:
-            self.show.takeover_video(self.operator, data[4:])
+            self.show.takeover_video(self.operator, data[4:], self.key)
         elif magic == MIC_MAGIC and len(data) >= MIC_HEADER.size:
             _, rate = MIC_HEADER.unpack_from(data)
-            self.show.takeover_audio(self.operator, data[MIC_HEADER.size:], rate)
+            self.show.takeover_audio(self.operator, data[MIC_HEADER.size:], rate, self.key)
 
     async def _handle(self, raw: str | bytes) -> None:
         try:
@@ -277,14 +282,12 @@ class _Session:
             "resume": lambda: show.resume(op),
             "stop": lambda: show.stop(op),
             "set_product": lambda: show.set_product(op, msg.sku),  # type: ignore[union-attr]
-            "takeover": lambda: show.takeover(op, msg.on),  # type: ignore[union-attr]
+            "takeover": lambda: show.takeover(op, msg.on, self.key),  # type: ignore[union-attr]
         }
         try:
             out = await run_in_threadpool(calls[msg.type])
         except Exception as e:  # a failed action is reported, the console stays up
             log.exception("console action %s failed", msg.type)
             out = Outcome(ok=False, message=f"failed: {type(e).__name__}: {e}")
-        if msg.type == "takeover" and out.ok:
-            self.driving = msg.on  # type: ignore[union-attr]
         await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
         await self.push_state()

@@ -47,6 +47,7 @@ class ShowControl:
         self._waiting: list[Utterance] = []  # lines approved during a stop: spoken after the resume
         self.takeover_driver: Takeover | None = None  # the webcam/mic driver, when the show has one
         self.takeover_operator: str | None = None  # who drives the host now
+        self.takeover_console: str = ""  # and from which console (one name may have several open)
         self._takeover_on_at = 0.0  # programme time the takeover started
         self._stop_ended: tuple[str, dict[str, float]] | None = None  # a takeover the stop ended, to audit
         self._counted: TakeoverStats | None = None  # the driver's counters when the takeover started
@@ -264,11 +265,12 @@ class ShowControl:
         self.brain.put_job(lambda: self.brain.rundown.select(sku))
         return self._done("set_product", operator, Outcome(ok=True, message=f"product {sku}"), sku=sku)
 
-    def takeover(self, operator: str, on: bool) -> Outcome:
+    def takeover(self, operator: str, on: bool, console: str = "") -> Outcome:
         """The operator drives the face and voice from their webcam and mic; off hands back to the AI host.
 
-        While taken over the brain starts nothing new (held lines wait); on the hand-back the spoken AI
-        disclosure is said first (COMPLIANCE.md §2), then the show goes on.
+        `console` tells apart the consoles one operator may have open: only the console that took over hands
+        back (another one ends a takeover with Pause or STOP). While taken over the brain starts nothing new
+        (held lines wait); on the hand-back the spoken AI disclosure is said first (COMPLIANCE.md §2).
         """
         driver = self.takeover_driver
         if driver is None:
@@ -276,23 +278,27 @@ class ShowControl:
                                                             "show: no webcam/mic driver is attached"), on=on)
         if not on:
             with self._lock:
-                holder = self.takeover_operator
+                holder, at = self.takeover_operator, self.takeover_console
             if holder is None:
                 return self._done("takeover", operator, Outcome(ok=False, message="no takeover is on"), on=False)
+            if (holder, at) != (operator, console):
+                return self._done("takeover", operator, Outcome(ok=False, message=_elsewhere(holder, operator)),
+                                  on=False, driver=holder)
             figures = self._hand_back(ease=True)
             return self._done("takeover", operator, Outcome(ok=True, message="handed back to the AI host",
                                                             figures=figures), on=False, driver=holder)
         with self._lock:
-            holder = self.takeover_operator
+            holder, at = self.takeover_operator, self.takeover_console
+            mine = (holder, at) == (operator, console)
             refused = ("the show is stopped: resume first" if self._stopped.is_set() else
-                       f"{holder} is driving the host" if holder not in (None, operator) else
+                       _elsewhere(holder, operator) if holder is not None and not mine else
                        f"the show is paused ({', '.join(sorted(self.brain.holds))}): resume first"
                        if self.brain.holds else None)
             if refused is None:
-                self.takeover_operator = operator
+                self.takeover_operator, self.takeover_console = operator, console
         if refused is not None:
             return self._done("takeover", operator, Outcome(ok=False, message=refused), on=True)
-        if holder == operator:
+        if mine:
             return self._done("takeover", operator, Outcome(ok=True, message="takeover already on"), on=True)
         self.brain.taken_over = True  # before the programme switches: nothing new is queued on top
         driver.attach(self.program)
@@ -312,7 +318,7 @@ class ShowControl:
         with self._lock:
             if self.takeover_operator is None or driver is None:
                 return {}
-            self.takeover_operator = None
+            self.takeover_operator, self.takeover_console = None, ""
         driver.detach(ease=ease)
         now = self.program.now_s
         if brain:
@@ -328,9 +334,10 @@ class ShowControl:
                 figures[key] = value
         return figures
 
-    def _feeds(self, operator: str) -> bool:
-        """Media from this console reaches the driver: theirs while they drive, anyone's before (the warm-up)."""
-        return self.takeover_driver is not None and self.takeover_operator in (None, operator)
+    def _feeds(self, operator: str, console: str) -> bool:
+        """Media from this console reaches the driver: its own while it drives, any console's before (the warm-up)."""
+        return self.takeover_driver is not None and (
+            self.takeover_operator is None or (self.takeover_operator, self.takeover_console) == (operator, console))
 
     def _release_brain(self) -> None:
         """The AI host may start lines again, the spoken disclosure first (COMPLIANCE.md §2)."""
@@ -343,14 +350,14 @@ class ShowControl:
         self.brain.hold(reason, why, say_line=say_line)
         self._release_brain()
 
-    def takeover_video(self, operator: str, jpeg: bytes) -> None:
+    def takeover_video(self, operator: str, jpeg: bytes, console: str = "") -> None:
         """A webcam frame: tracked from the moment the camera opens (the face is found before the takeover starts)."""
-        if self._feeds(operator):
+        if self._feeds(operator, console):
             self.takeover_driver.push_video(jpeg)  # type: ignore[union-attr]
 
-    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int) -> None:
+    def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int, console: str = "") -> None:
         """A mic chunk (mono int16); the driver drops what piled up before the takeover started."""
-        if self._feeds(operator) and 8000 <= sample_rate <= 192000:
+        if self._feeds(operator, console) and 8000 <= sample_rate <= 192000:
             self.takeover_driver.push_audio(pcm, sample_rate)  # type: ignore[union-attr]
 
     def close(self) -> None:
@@ -362,6 +369,11 @@ class ShowControl:
     def record(self, kind: str, data: dict[str, Any]) -> None:
         self.audit.append(kind, data)
 
+
+
+def _elsewhere(holder: str, operator: str) -> str:
+    """Why a console that is not driving cannot take over or hand back."""
+    return f"{holder} is driving the host" + (" (another console)" if holder == operator else "")
 
 
 def _ms(seconds: float | None) -> float | None:

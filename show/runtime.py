@@ -69,6 +69,8 @@ class Brain:
         self.reopen_recording: Callable[[list[object]], bool] | None = None  # set by the show
         self.outcomes = Outcomes()  # what became of every comment
         self.on_line: Callable[[Utterance, Speech, float], None] | None = None  # a line's first audio (pts)
+        self.on_air: Utterance | None = None  # the line whose audio went out last (read by the console)
+        self.answering: Comment | None = None  # the comment being answered (read by the console)
         self.sources_done = False
         self.finishing = False  # the replay is over: no new pitch
         self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
@@ -244,6 +246,8 @@ class Brain:
             if kind in ("first_audio", "mouth_open"):
                 first = kind not in tr.at  # a reply's later sentences leave its trace as it was
                 tr.mark(kind)
+                if kind == "first_audio":
+                    self.on_air = u
                 if kind == "first_audio" and self.on_line is not None:
                     self.on_line(u, speech, pts)
                 if kind == "first_audio" and first and "received" in tr.at:
@@ -284,7 +288,7 @@ class Brain:
                 p.spoken = min(p.spoken, index)
 
     def _answer(self, tri: Triaged) -> None:
-        c = tri.comment
+        c = self.answering = tri.comment
         tr = Trace(c.id, "answer")
         tr.mark("received", self._received.get(c.id))
         tr.mark("triaged")

@@ -8,7 +8,8 @@
   const t = (k) => (S[lang] && S[lang][k]) || S.en[k] || k;
   const $ = (id) => document.getElementById(id);
   const ns = (window.ns = { frames: 0, lastIndex: -1, state: null, results: [], heartbeats: 0, welcome: null,
-                            connected: false, fps: 0, away: false });
+                            connected: false, fps: 0, away: false, lastFrameAt: 0, stale: false });
+  const STALE_MS = 2000;  // no preview frame for this long: the picture on the page is not the show's
   const el = (tag, cls, text) => {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -31,7 +32,7 @@
     const proto = location.protocol === "https:" ? "wss" : "ws";
     ws = new WebSocket(`${proto}://${location.host}/ws`);
     ws.binaryType = "arraybuffer";
-    ws.onopen = () => { backoff = 500; ns.connected = true; $("conn").hidden = true; };
+    ws.onopen = () => { backoff = 500; ns.connected = true; ns.lastFrameAt = performance.now(); $("conn").hidden = true; };
     ws.onmessage = (ev) => (typeof ev.data === "string" ? onText(JSON.parse(ev.data)) : onFrame(ev.data));
     ws.onclose = (ev) => {
       ns.connected = false;
@@ -77,6 +78,8 @@
     const frame = { index: dv.getUint32(4, true), pts: dv.getUint32(8, true), level: dv.getFloat32(12, true),
                     blob: new Blob([new Uint8Array(buf, 16)], { type: "image/jpeg" }) };
     $("level").style.width = `${Math.round(Math.min(1, frame.level) * 100)}%`;
+    ns.lastFrameAt = performance.now();
+    staleTick();
     if (drawing) { next = frame; return; }
     draw(frame);
   }
@@ -101,6 +104,19 @@
     if (next) { const f = next; next = null; draw(f); }
   }
 
+  // a show that stalls (stopped, swapping, its machine asleep) keeps the socket open and sends nothing:
+  // the last picture would stay up as if live, so the page says it is frozen
+  function staleTick() {
+    const quiet = performance.now() - ns.lastFrameAt;
+    const stale = ns.connected && ns.lastFrameAt > 0 && quiet >= STALE_MS;
+    if (stale) $("stale").textContent = `${t("stale")} · ${t("stale_for")} ${Math.floor(quiet / 1000)} ${t("s")}`;
+    if (stale !== ns.stale) {
+      ns.stale = stale;
+      $("stale").hidden = !stale;
+      document.body.classList.toggle("frozen", stale);
+    }
+  }
+
   // -- state ------------------------------------------------------------------------------------------
   function render(s) {
     const mode = $("mode");
@@ -116,16 +132,59 @@
     $("resume").disabled = s.mode === "live" || s.mode === "ended";
     $("stop").disabled = s.mode === "stopped" || s.mode === "ended";
     const tk = $("takeover");
-    tk.disabled = !s.takeover_available;
-    tk.title = s.takeover_available ? "" : t("takeover_soon");
-    tk.textContent = t(s.taking_over ? "takeover_end" : "takeover");
+    const elsewhere = s.taking_over && !s.you_drive;  // another console drives: only it can hand back
+    tk.disabled = !s.takeover_available || elsewhere;
+    tk.title = !s.takeover_available ? t("takeover_soon") : elsewhere ? drivingText(s) : "";
+    tk.textContent = t(s.you_drive ? "takeover_end" : "takeover");
     if (window.nsTakeover) window.nsTakeover.render(s);
+    renderOnAir(s);
     renderProducts(s);
     renderPending(s.pending);
-    renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60);
+    renderQueue(s.queue, s.queue_len);
+    renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60, commentOutcome);
     renderKeyed($("audit"), s.audit, (a) => String(a.seq), auditItem, 80);
     renderSummary(s.summary);
     renderTraces(s.traces);
+  }
+
+  const fill = (key, user) => t(key).replace("{user}", user || "?");
+
+  function drivingText(s) {
+    const who = s.takeover ? s.takeover.operator : "";
+    if (s.you_drive) return t("on_takeover_you");
+    const me = ns.welcome && ns.welcome.operator;
+    return fill("on_takeover", who) + (who === me ? ` ${t("another_console")}` : "");
+  }
+
+  // what the host is saying now, and why
+  function renderOnAir(s) {
+    const a = s.on_air;
+    let why = t("on_silent"), line = "";
+    if (a && a.kind === "takeover") why = drivingText(s);
+    else if (a && a.kind === "answer") { why = fill("on_answer", a.user); line = a.text; }
+    else if (a && a.kind === "pitch") { why = `${t("on_pitch")}${a.why ? `: ${a.why}` : ""}`; line = a.text; }
+    else if (a && a.kind === "operator") { why = fill("on_operator", a.user); line = a.text; }
+    else if (a) { why = t(`on_${a.kind}`); line = a.text; }
+    $("on-air").className = `on-air on-air-${a ? a.kind : "silent"}`;
+    $("on-air-why").textContent = why;
+    $("on-air-text").textContent = line;
+    $("on-air-text").title = a && a.kind === "answer" && a.why ? a.why : "";
+    if (a && a.kind === "answer" && a.why) $("on-air-why").textContent = `${why}: “${a.why}”`;
+  }
+
+  function renderQueue(items, total) {
+    $("queue-count").textContent = String(total);
+    if (!items.length) { $("queue").replaceChildren(el("li", "empty", t("queue_empty"))); return; }
+    $("queue").replaceChildren(...items.map((q) => {
+      const li = el("li", "waiting");
+      li.dataset.id = q.id;
+      const head = el("div", "head");
+      head.appendChild(el("b", "", q.user || "?"));
+      if (q.intent) head.appendChild(el("span", "tag intent", q.intent));
+      head.appendChild(el("span", "waited", `${t("waited")} ${Math.round(q.waited_s)} ${t("s")}`));
+      li.append(head, el("div", "text", q.text));
+      return li;
+    }));
   }
 
   function renderProducts(s) {
@@ -156,7 +215,8 @@
     const li = el("li", "held");
     li.dataset.id = line.id;
     li.dataset.testid = "held";
-    if (line.comment_text) li.appendChild(el("div", "context", `${t("reply_to")}: ${line.comment_text}`));
+    const asker = line.comment_user ? ` ${line.comment_user}` : "";
+    if (line.comment_text) li.appendChild(el("div", "context", `${t("reply_to")}${asker}: ${line.comment_text}`));
     const text = el("div", "text", line.text);
     li.appendChild(text);
     li.appendChild(el("div", "reasons", line.reasons.join(" · ")));
@@ -178,11 +238,11 @@
     return li;
   }
 
-  function renderKeyed(ul, items, key, make, keep) {
-    const have = new Set([...ul.children].map((li) => li.dataset.key));
+  function renderKeyed(ul, items, key, make, keep, update) {
+    const have = new Map([...ul.children].map((li) => [li.dataset.key, li]));
     for (const item of items) {
       const k = key(item);
-      if (have.has(k)) continue;
+      if (have.has(k)) { if (update) update(have.get(k), item); continue; }
       const li = make(item);
       li.dataset.key = k;
       ul.prepend(li);
@@ -201,7 +261,19 @@
     for (const f of c.flags) if (!f.startsWith("lang:") && !f.startsWith("intent:")) chip(f, "flag");
     li.appendChild(head);
     li.appendChild(el("div", "text", c.text));
+    li.appendChild(el("div", "outcome"));
+    commentOutcome(li, c);
     return li;
+  }
+
+  // what became of a comment: waiting, replied, skipped or held, with the reason
+  function commentOutcome(li, c) {
+    const box = li.querySelector(".outcome");
+    const text = c.outcome ? t(`outcome_${c.outcome}`) + (c.why ? `: ${c.why}` : "") : "";
+    if (box.textContent === text) return;
+    box.textContent = text;
+    box.className = `outcome ${c.outcome ? `outcome-${c.outcome}` : ""}`;
+    li.dataset.outcome = c.outcome || "";
   }
 
   function auditItem(a) {
@@ -304,4 +376,5 @@
   applyLang();
   connect();
   setInterval(presenceTick, 500);
+  setInterval(staleTick, 250);
 })();

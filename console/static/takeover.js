@@ -155,11 +155,11 @@
     const was = tk.active;
     release();
     showPanel(false);
-    if (was || (ns.state && ns.state.taking_over)) ns.send({ type: "takeover", on: false });
+    if (was || (ns.state && ns.state.you_drive)) ns.send({ type: "takeover", on: false });
   }
 
   function toggle() {
-    if (tk.active || tk.starting || (ns.state && ns.state.taking_over)) stop();
+    if (tk.active || tk.starting || (ns.state && ns.state.you_drive)) stop();
     else start();
   }
 
@@ -168,7 +168,7 @@
     const btn = $("takeover");
     if (tk.starting) btn.textContent = t("takeover_starting");
     else if (tk.active) btn.textContent = t("takeover_end");
-    const info = s && s.takeover;
+    const info = s && s.you_drive ? s.takeover : null;  // another console's takeover: the on-air line says so
     const parts = [];
     if (info) {
       parts.push(`${t("takeover_driver")}: ${info.operator}`);
@@ -187,8 +187,7 @@
       const r = ns.results[seen];
       if (r.action === "takeover" && !r.outcome.ok && tk.active) fail(r.outcome.message);
     }
-    const me = ns.welcome && ns.welcome.operator;
-    const mine = s.takeover && s.takeover.operator === me;
+    const mine = s.you_drive;  // this console, not just this name
     if (tk.active && tk.sentOnAt && !mine && Date.now() - tk.sentOnAt > 2000) fail(t("takeover_ended"));  // ended elsewhere
     if (tk.active && mine && s.takeover.face_visible) window.dispatchEvent(new Event("input"));  // they are here
     paint(s);

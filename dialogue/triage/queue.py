@@ -72,6 +72,11 @@ class CommentQueue(Generic[T]):
                 return None
             return self.pop(clock())
 
+    def snapshot(self) -> list[T]:
+        """Everything waiting, in the order it would be taken (a copy; the queue is unchanged)."""
+        with self._cond:
+            return [entry[2] for entry in sorted(self._heap, key=lambda e: e[:2])]
+
     def drain(self) -> list[T]:
         """Remove and return everything, best first (for shutdown or an operator's "clear")."""
         with self._cond:

@@ -133,7 +133,8 @@ def test_closing_the_page_a_stop_or_a_pause_hands_back(browser: Any, page: Any, 
     lin.click("#takeover")
     on = wait_until(lambda: takeovers(show, start), timeout=15)[0]
     assert on["data"]["ok"] and on["data"]["operator"] == "Lin", on
-    wait_until(lambda: page.inner_text("#takeover") == "End takeover", timeout=5)  # Mei sees Lin on air
+    wait_until(lambda: page.inner_text("#on-air-why") == "Lin is driving the host", timeout=5)  # Mei sees Lin on air
+    assert page.inner_text("#takeover") == "Take over" and page.is_disabled("#takeover"), "only Lin hands back"
     lin.context.close()  # the driver's page goes away: their camera and mic with it
     off = wait_until(lambda: takeovers(show, on["seq"]), timeout=10)[0]
     assert off["data"]["ok"] and not off["data"]["on"] and off["data"]["driver"] == "Lin", off
@@ -177,6 +178,34 @@ def test_closing_the_page_a_stop_or_a_pause_hands_back(browser: Any, page: Any, 
     lin.context.close()
     time.sleep(0.5)
     assert not [e for e in takeovers(show, paused["seq"])], "nothing left to hand back"
+
+
+def test_a_second_console_of_the_same_name_sees_who_drives(browser: Any, page: Any, show: LiveShow) -> None:
+    start = show.audit()[-1]["seq"]
+    other = console(browser, show, "Mei")  # the same operator on a second console
+    wait_until(lambda: page.is_enabled("#takeover") and not show.state()["taking_over"], timeout=15)
+    page.click("#takeover")
+    on = wait_until(lambda: [e for e in takeovers(show, start) if e["data"]["on"]], timeout=15)[0]
+    assert on["data"]["ok"] and on["data"]["operator"] == "Mei", on
+    wait_until(lambda: page.inner_text("#takeover") == "End takeover" and page.is_visible("#takeover-self"), timeout=5)
+    wait_until(lambda: other.inner_text("#on-air-why") == "Mei is driving the host (another console)", timeout=5)
+    assert page.inner_text("#on-air-why") == "You are driving the host"
+    assert other.inner_text("#takeover") == "Take over" and other.is_disabled("#takeover"), "no End takeover there"
+    assert not other.is_visible("#takeover-self") and not other.is_visible("#takeover-panel")
+    other.evaluate("() => window.ns.send({type: 'takeover', on: false})")  # as if it still tried to hand back
+    refused = wait_until(lambda: [e for e in takeovers(show, on["seq"]) if not e["data"]["on"]], timeout=10)[0]
+    assert not refused["data"]["ok"] and refused["data"]["message"] == "Mei is driving the host (another console)"
+    assert show.state()["taking_over"], "the takeover goes on: only the console that drives hands back"
+    other.evaluate("() => window.ns.send({type: 'takeover', on: true})")
+    again = wait_until(lambda: [e for e in takeovers(show, refused["seq"])], timeout=10)[0]
+    assert not again["data"]["ok"] and "another console" in again["data"]["message"], again
+    other.context.close()  # the second console going away does not end the first one's takeover
+    time.sleep(1.0)
+    assert show.state()["taking_over"] and page.inner_text("#takeover") == "End takeover"
+    page.click("#takeover")
+    off = wait_until(lambda: [e for e in takeovers(show, again["seq"]) if not e["data"]["on"]], timeout=10)[0]
+    assert off["data"]["ok"] and off["data"]["driver"] == "Mei", off
+    wait_until(lambda: not page.is_visible("#takeover-self"), timeout=5)
 
 
 def _best_circular(x: np.ndarray, pattern: np.ndarray) -> tuple[float, int]:
