@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--rate", type=float, default=200.0, help="load: comments a second into the ingest (default 200)")
     b.add_argument("--seconds", type=float, default=60.0, help="load: how long the flood lasts (default 60)")
     _add_model_args(b, catalog=False)
+
+    from show.commands.consent import add_consent_parser
+
+    add_consent_parser(sub)
     for command in sub.choices.values():  # `nightshift demo --verbose` as well as `nightshift --verbose demo`
         command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                              help="log everything, the libraries' own messages too")
@@ -129,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from show.commands.audit import run_audit_verify
 
             return run_audit_verify(args)
+        if args.cmd == "consent":
+            from show.commands.consent import run_consent
+
+            return run_consent(args)
         if args.cmd == "bench":
             from bench import run_bench
 
