@@ -2,7 +2,7 @@
 
 `render_clip` is what `nightshift say TEXT --portrait IMG --out clip.mp4` runs; `write_clip` plays
 any sequence of utterances and pauses into one MP4 (the demo show). Every clip carries the AI label
-twice: burned into its frames, and as the `AIGC` container tag (COMPLIANCE.md §1 and §3).
+twice: burned into its frames, and as the `AIGC` container tag (docs/compliance.md §1 and §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The audit log: append-only JSONL, each entry hash-chained to the one before (COMPLIANCE.md §7).
+"""The audit log: append-only JSONL, each entry hash-chained to the one before (docs/compliance.md §7).
 
 Every line is `{"seq", "ts", "kind", "data", "prev", "hash"}` where `hash` is the SHA-256 of `prev` and
 the canonical JSON of the other fields. A sidecar `LOG.head` holds the last sequence number and hash, so

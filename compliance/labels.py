@@ -1,4 +1,4 @@
-"""The visible and audible AI labels (COMPLIANCE.md §1–2): burned into every frame, spoken on a schedule.
+"""The visible and audible AI labels (docs/compliance.md §1–2): in every frame, spoken on a schedule.
 
 The label text has an "AI" element and a "generated" element in the show's language; its capital letters
 are at least 5% of the frame's shorter side (5.5% is used, for a margin). There is no switch to turn it off:

@@ -1,4 +1,4 @@
-"""The machine-readable AI label (COMPLIANCE.md §3, GB 45438 Annex E†) in every PNG, WAV and MP4 we write.
+"""The machine-readable AI label (docs/compliance.md §3, GB 45438 Annex E†) in every PNG, WAV and MP4.
 
 The label is a JSON object under the key `AIGC`: a PNG iTXt chunk, a WAV RIFF INFO sub-chunk (via
 `voice.wav`), an MP4 container metadata tag (ffmpeg/PyAV `movflags=use_metadata_tags`).

@@ -1,4 +1,4 @@
-"""Operator presence (COMPLIANCE.md §4): heartbeats from a human on duty; a lapse pauses the AI host.
+"""Operator presence (docs/compliance.md §4): heartbeats from a human on duty; a lapse pauses the AI host.
 
 When the heartbeats lapse past the profile's limit, the host stops taking comments, says it will be right
 back (`holding_line`) and shows the holding slate (`draw_slate`) until an operator is back. Each change of

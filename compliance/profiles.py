@@ -1,4 +1,4 @@
-"""Platform profiles (COMPLIANCE.md §4): what each place the show runs on demands before and during a show."""
+"""Platform profiles (docs/compliance.md §4): what each place a show runs on demands before and during it."""
 
 from __future__ import annotations
 

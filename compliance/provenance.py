@@ -1,4 +1,4 @@
-"""C2PA content credentials for finished recordings (COMPLIANCE.md §3, the optional stronger label).
+"""C2PA content credentials for finished recordings (docs/compliance.md §3, the optional stronger label).
 
 The manifest records a `c2pa.created` action with digitalSourceType `trainedAlgorithmicMedia`, and the
 AIGC label as an assertion when given. Signing needs a certificate chain (PEM, end-entity first) and its

@@ -1,7 +1,7 @@
 """A rehearsal of the `douyin` profile: the host pauses when the operator's heartbeats stop and resumes when
-they come back (COMPLIANCE.md §4).
+they come back (docs/compliance.md §4).
 
-The demo portrait and the bundled voice may never go live (§5), so this runs the show's own parts — Brain,
+The demo portrait may never go live (§5), so this runs the show's own parts — Brain,
 Gate, Presence — into a local recording. A thread stands in for the console: it sends heartbeats, falls
 silent for a while (the operator steps away), then sends them again. Comments keep arriving throughout.
 

@@ -270,7 +270,7 @@ class ShowControl:
 
         `console` tells apart the consoles one operator may have open: only the console that took over hands
         back (another one ends a takeover with Pause or STOP). While taken over the brain starts nothing new
-        (held lines wait); on the hand-back the spoken AI disclosure is said first (COMPLIANCE.md §2).
+        (held lines wait); on the hand-back the spoken AI disclosure is said first (docs/compliance.md §2).
         """
         driver = self.takeover_driver
         if driver is None:
@@ -340,7 +340,7 @@ class ShowControl:
             self.takeover_operator is None or (self.takeover_operator, self.takeover_console) == (operator, console))
 
     def _release_brain(self) -> None:
-        """The AI host may start lines again, the spoken disclosure first (COMPLIANCE.md §2)."""
+        """The AI host may start lines again, the spoken disclosure first (docs/compliance.md §2)."""
         if self.brain.taken_over and self.takeover_operator is None:
             self.brain.disclosure.takeover_ended(self.program.now_s)
             self.brain.taken_over = False

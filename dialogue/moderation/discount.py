@@ -1,4 +1,4 @@
-"""Discount mentions, and whether the shop's promotions back them (COMPLIANCE.md §6).
+"""Discount mentions, and whether the shop's promotions back them (docs/compliance.md §6).
 
 A discount is allowed only when a promotion states the same claim: a promotion of the same kind
 (or one holding the same key words), every number of the clause (10%, 8折, $50, 满99) present in

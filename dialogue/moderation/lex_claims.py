@@ -1,4 +1,4 @@
-"""Advertising-law wording (COMPLIANCE.md §6): absolute terms, sales claims, medical/efficacy claims.
+"""Advertising-law wording (docs/compliance.md §6): absolute terms, sales claims, medical/efficacy claims.
 
 Decisions worth knowing:
 - English "most" as a quantifier ("most sizes are in stock") passes; "the most comfortable" does not.

@@ -1,4 +1,4 @@
-"""What an AI host may not pretend (COMPLIANCE.md §2, §6): being human, having used a product,
+"""What an AI host may not pretend (docs/compliance.md §2, §6): being human, having used a product,
 or quoting reviews and endorsements that the catalog does not hold."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""check_output: everything in a line the host is about to say that COMPLIANCE.md forbids."""
+"""check_output: everything in a line the host is about to say that docs/compliance.md forbids."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Violation:
 
 
 def check_output(text: str, lang: str, *, promotions: Sequence[str] = ()) -> list[Violation]:
-    """Everything in a line the host is about to say that COMPLIANCE.md forbids. Empty list = OK.
+    """Everything in a line the host is about to say that docs/compliance.md forbids. Empty list = OK.
 
     `lang` is a hint only: hosts switch languages mid-line, so the English and Chinese rules always
     both run. `promotions` holds the only discount claims (plus shipping/FAQ text) the line may repeat.

@@ -1,6 +1,6 @@
 """"Are you a real person?" never waits in the queue and is never shed.
 
-COMPLIANCE.md §2: asked whether it is a real person, the host says it is an AI. A flood fills the priority queue
+docs/compliance.md §2: asked if it is a real person, the host says it is an AI. A flood fills the queue
 with older questions and sheds what arrives after, so this question does not go through it: the host answers
 it at its next turn, before any queued comment. A room asking it all at once hears it once: everyone who asked
 before the host said it is an AI (its answer to someone else's question, or the spoken disclosure) is answered
