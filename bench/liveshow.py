@@ -26,6 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
 _ADDRESS = re.compile(r"operator console: (http://\S+?)/?\s+token: (\S+)")
+_INGEST = re.compile(r"comment ingest: (http://\S+?)/comments\s+token: (\S+)")
 
 
 def free_port() -> int:
@@ -56,11 +57,12 @@ class LiveShow:
         self.mp4 = Path(cfg["outputs"]["mp4"])
         (folder / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
         self.proc: subprocess.Popen[str] | None = None
-        self.url = self.token = ""
+        self.url = self.token = ""  # the console's
+        self.ingest_url = self.ingest_token = ""  # the comment ingest's (printed before the console's)
         self.stdout: list[str] = []
 
     def start(self, timeout: float = 150.0) -> LiveShow:
-        """Start the show and wait for the line with the console's address and token."""
+        """Start the show and wait for the lines with the ingest's and the console's addresses and tokens."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen([sys.executable, "-m", "show.cli", "run", str(self.folder / "show.yaml")],
                                      stdout=subprocess.PIPE, stderr=(self.folder / "stderr.log").open("w"),
@@ -72,6 +74,9 @@ class LiveShow:
             if not line:
                 break
             self.stdout.append(line)
+            ingest = _INGEST.search(line)
+            if ingest:
+                self.ingest_url, self.ingest_token = ingest.group(1), ingest.group(2)
             m = _ADDRESS.search(line)
             if m:
                 self.url, self.token = m.group(1), m.group(2)
@@ -83,8 +88,9 @@ class LiveShow:
         return (self.folder / "stderr.log").read_text(encoding="utf-8", errors="replace")
 
     def post(self, *comments: dict[str, Any]) -> None:
-        """Viewer comments, as a platform connector would push them."""
-        r = httpx.post(f"http://127.0.0.1:{self.ingest_port}/comments", json=list(comments), timeout=10)
+        """Viewer comments, as a platform connector would push them (with the ingest's token)."""
+        r = httpx.post(f"{self.ingest_url}/comments", json=list(comments), timeout=10,
+                       headers={"Authorization": f"Bearer {self.ingest_token}"})
         r.raise_for_status()
 
     def audit(self) -> list[dict[str, Any]]:

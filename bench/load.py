@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,10 +24,11 @@ import numpy as np
 import yaml
 
 import assets
-from bench.flood_sender import BATCH
+from bench.flood_sender import BATCH, TOKEN_ENV
 from bench.liveshow import free_port
 from bench.soak import _file_offset_ms, _rss_mb, _Sampler
 from compliance.audit import verify
+from dialogue.sources.credentials import new_token
 from show.commands.run import run_show
 from show.config import load_show
 
@@ -97,10 +99,11 @@ def bench_load(rate: float = 200.0, seconds: float = 60.0, *, before_s: float = 
         t.mkdir(parents=True, exist_ok=True)
         for stale in ("audit.jsonl", "audit.jsonl.head", "sent.json"):
             (t / stale).unlink(missing_ok=True)
-        port = free_port()
+        port, token = free_port(), new_token()  # the sender is a connector: it holds the ingest's token
         cfg: dict[str, object] = {
             "catalog": str(assets.path("demo_shop_en.yaml")), "platform": "local", "clock": "realtime",
-            "comments": {"http_port": port}, "outputs": {"mp4": str(t / "load.mp4"), "size": list(size)},
+            "comments": {"http_port": port, "token_env": TOKEN_ENV},
+            "outputs": {"mp4": str(t / "load.mp4"), "size": list(size)},
             "audit_log": str(t / "audit.jsonl"), "console": {"enabled": False},
             # a bound in case the sender never finishes; the sampler ends the show after_s after the flood
             "minutes": (before_s + 3 * seconds + after_s + 120.0) / 60.0}
@@ -108,13 +111,16 @@ def bench_load(rate: float = 200.0, seconds: float = 60.0, *, before_s: float = 
             cfg["model"] = {"kind": "none"}
         (t / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
         sender = subprocess.Popen([sys.executable, "-m", "bench.flood_sender", f"http://127.0.0.1:{port}",
-                                   str(rate), str(seconds), str(t / "sent.json")], stdin=subprocess.PIPE, text=True)
+                                   str(rate), str(seconds), str(t / "sent.json")], stdin=subprocess.PIPE, text=True,
+                                  env={**os.environ, TOKEN_ENV: token})
         sampler = _LoadSampler(before_s=before_s, after_s=after_s, sender=sender)
         said = _ShedSaid()
         logging.getLogger().addHandler(said)
+        os.environ[TOKEN_ENV] = token  # the show reads it as a shop's would (comments.token_env)
         try:
             figures = run_show(load_show(t / "show.yaml"), out_dir=t, prepare=sampler.attach)
         finally:
+            os.environ.pop(TOKEN_ENV, None)
             logging.getLogger().removeHandler(said)
             sampler.stop()
             try:

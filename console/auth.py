@@ -1,52 +1,59 @@
-"""Who may use the console: the token (cookie, bearer header or query), the Origin and Host checks that keep
-other web pages out, and the rate limits on sign-ins and actions."""
+"""Who may use the console: a session cookie from signing in with the token (or the token itself as a bearer
+header, for scripts), the Origin and Host checks that keep other web pages out, and the rate limits on
+sign-ins and actions."""
 
 from __future__ import annotations
 
-import hmac
 import re
 import secrets
 import threading
-import time
-from urllib.parse import quote, unquote, urlsplit
+from collections.abc import Mapping
+from urllib.parse import urlsplit
 
-TOKEN_COOKIE = "ns_token"
-OPERATOR_COOKIE = "ns_operator"
-WS_UNAUTHORIZED = 4401  # the 4xxx close codes mirror HTTP 401 / 403
+from dialogue.sources.credentials import RateLimit as RateLimit  # the console's limits are the ingest's kind
+from dialogue.sources.credentials import new_token as new_token
+from dialogue.sources.credentials import token_ok as token_ok
+
+SESSION_COOKIE = "ns_session"
+WS_UNAUTHORIZED = 4401  # the 4xxx close codes mirror HTTP 401 / 403 / 429
 WS_FORBIDDEN = 4403
+WS_LIMITED = 4429
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _NAME = re.compile(r"^[\w .\-@·]{1,40}$", re.UNICODE)
 
 
-def new_token() -> str:
-    """A fresh console token (printed once when the show starts)."""
-    return secrets.token_urlsafe(18)
+class Sessions:
+    """Signed-in consoles: a random cookie value per sign-in, held here with the operator's name. Signing out
+    revokes it; the token itself never goes into a cookie."""
 
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
+        self._names: dict[str, str] = {}
+        self._lock = threading.Lock()
 
-def token_ok(expected: str, offered: str | None) -> bool:
-    return offered is not None and hmac.compare_digest(offered.encode(), expected.encode())
+    def open(self, operator: str) -> str:
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            self._names[sid] = operator
+            while len(self._names) > self.limit:  # the oldest sign-in goes first
+                del self._names[next(iter(self._names))]
+        return sid
 
+    def operator(self, sid: str | None) -> str | None:
+        """Who signed in with this cookie value; None if it is unknown or revoked."""
+        with self._lock:
+            return self._names.get(sid) if sid else None
 
-def offered_token(cookies: dict[str, str], headers: dict[str, str] | object, query: dict[str, str] | object) -> str | None:
-    """The token a request carries: the Authorization bearer, the session cookie, or ?token=."""
-    auth = headers.get("authorization") or ""  # type: ignore[attr-defined]
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return cookies.get(TOKEN_COOKIE) or query.get("token")  # type: ignore[attr-defined]
+    def revoke(self, sid: str | None) -> str | None:
+        """End a session; returns its operator (None if there was none)."""
+        with self._lock:
+            return self._names.pop(sid, None) if sid else None
 
 
 def clean_name(name: str | None) -> str | None:
     """An operator's name as signed in (letters, digits, spaces, . - @, up to 40), or None if unusable."""
     name = (name or "").strip()
     return name if _NAME.match(name) else None
-
-
-def encode_name(name: str) -> str:
-    return quote(name, safe="")
-
-
-def decode_name(raw: str | None) -> str | None:
-    return clean_name(unquote(raw)) if raw else None
 
 
 def host_allowed(host_header: str | None, bind_host: str) -> bool:
@@ -68,21 +75,9 @@ def origin_ok(origin: str | None, host_header: str | None, extra: tuple[str, ...
     return origin in (f"http://{host_header}", f"https://{host_header}")
 
 
-class RateLimit:
-    """Token buckets by key: `burst` at once, refilled at `per_s` per second."""
-
-    def __init__(self, burst: float, per_s: float) -> None:
-        self.burst, self.per_s = burst, per_s
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, cost: float = 1.0) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            level, at = self._buckets.get(key, (self.burst, now))
-            level = min(self.burst, level + (now - at) * self.per_s)
-            ok = level >= cost
-            self._buckets[key] = (level - cost if ok else level, now)
-            if len(self._buckets) > 10_000:  # forget idle keys
-                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
-            return ok
+def same_origin(headers: Mapping[str, str], extra: tuple[str, ...] = ()) -> bool:
+    """A request a page of the console itself sent: its Origin (or, without one, Sec-Fetch-Site) says so."""
+    origin = headers.get("origin")
+    if origin is not None:
+        return origin_ok(origin, headers.get("host"), extra)
+    return headers.get("sec-fetch-site") == "same-origin"

@@ -49,5 +49,8 @@ class ConsoleServer:
         return self.url
 
     def close(self) -> None:
-        """Stop serving (open consoles are disconnected)."""
+        """Stop serving (open consoles are disconnected); refused tokens not yet audited are written."""
         stop_server(self._server, self._thread)
+        refusals = getattr(self.app.state, "refusals", None)
+        if refusals is not None:
+            refusals.flush()

@@ -1,13 +1,16 @@
 """The console's web app: a sign-in form, the page and its script, and one WebSocket per open console.
 
-Every HTTP request and WebSocket needs the token (401 / close 4401); a WebSocket's Origin must be the
-console's own (close 4403). Actions arrive as typed messages, are rate limited, and are carried out by
-the show (which audits each one with the operator's name).
+Signing in with the token gives a session cookie (a random value per sign-in, revoked by signing out); a script
+may send the token as `Authorization: Bearer` instead, never in the URL. Without either a request gets 401 / close
+4401; wrong bearer tokens are rate limited per address (429 / close 4429) and audited. A WebSocket's Origin must
+be the console's own (close 4403), and so must a sign-out's. Actions arrive as typed messages, are rate limited,
+and are carried out by the show (which audits each one with the operator's name).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 from importlib import resources
@@ -17,6 +20,7 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketDisconnect
 
 from console import auth
@@ -33,6 +37,7 @@ from console.messages import (
     Welcome,
 )
 from console.preview import FrameEncoder
+from dialogue.sources.credentials import BearerGuard, Refusals
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +64,33 @@ def _signin_page(error: str = "", status: int = 401) -> Response:
 def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1", preview_fps: float = 15.0,
                        state_interval_s: float = 0.5, heartbeat_s: float = 5.0, idle_prompt_s: float = 180.0,
                        idle_answer_s: float = 30.0, extra_origins: tuple[str, ...] = ()) -> FastAPI:
-    """The console app for one show; `token` is required on every request."""
+    """The console app for one show; `token` signs in (or is sent as a bearer header) on every request.
+    `app.state.refusals.flush()` writes the wrong tokens not yet audited (when the console stops)."""
     app = FastAPI(title="Nightshift console", docs_url=None, redoc_url=None, openapi_url=None)
     signins = auth.RateLimit(burst=5, per_s=0.2)
     actions = auth.RateLimit(burst=8, per_s=2.0)
     chatter = auth.RateLimit(burst=60, per_s=30.0)  # heartbeats and frame reports
     encoder = FrameEncoder()
 
-    def authorized(request: Request) -> bool:
-        return auth.token_ok(token, auth.offered_token(request.cookies, request.headers, request.query_params))
+    sessions = auth.Sessions()
+    refusals = Refusals(show.record, "console")
+    bearers = BearerGuard(token, refusals)
+    app.state.refusals = refusals
+
+    async def credential(conn: HTTPConnection) -> str | int:
+        """The operator a signed-in request is from ("" for a bearer token), or the status that refuses it."""
+        name = sessions.operator(conn.cookies.get(auth.SESSION_COOKIE))
+        if name is not None:
+            return name
+        verdict = await bearers.check(conn.client.host if conn.client else "?", conn.headers)
+        return "" if verdict == "ok" else 429 if verdict == "limited" else 401
+
+    def refused(status: int) -> Response:
+        if status == 429:
+            return JSONResponse({"detail": "too many wrong tokens: wait a minute"}, status_code=429,
+                                headers={"Retry-After": str(bearers.retry_after_s)})
+        return JSONResponse({"detail": "sign in, or send the token as Authorization: Bearer TOKEN"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     @app.middleware("http")
     async def guard_host(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -77,7 +100,10 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
 
     @app.get("/")
     async def index(request: Request) -> Response:
-        if not authorized(request):
+        who = await credential(request)
+        if who == 429:
+            return _signin_page("Too many wrong tokens: wait a minute. 口令错误次数过多，请稍候。", status=429)
+        if isinstance(who, int):
             return _signin_page()
         return Response(_static("index.html"), media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
@@ -100,41 +126,48 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
             return _signin_page("Give your name (letters, digits, spaces; up to 40). 请填写姓名。", status=400)
         await run_in_threadpool(show.record, "console_signin", {"ok": True, "client": client, "operator": name})
         r = RedirectResponse("/", status_code=303)
-        r.set_cookie(auth.TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
-        r.set_cookie(auth.OPERATOR_COOKIE, auth.encode_name(name), httponly=True, samesite="strict", path="/")
+        r.set_cookie(auth.SESSION_COOKIE, sessions.open(name), httponly=True, samesite="strict", path="/")
         return r
 
     @app.post("/signout")
     async def signout(request: Request) -> Response:
-        if not authorized(request):
-            return _signin_page()
+        client = request.client.host if request.client else "?"
+        if not auth.same_origin(request.headers, extra_origins):  # another site's page posting a form here
+            await run_in_threadpool(show.record, "console_refused", {"client": client, "reason": "signout origin",
+                                                                       "origin": request.headers.get("origin")})
+            return JSONResponse({"detail": "sign out from the console's own page"}, status_code=403)
+        name = sessions.revoke(request.cookies.get(auth.SESSION_COOKIE))
+        if name is not None:
+            await run_in_threadpool(show.record, "console_signout", {"client": client, "operator": name})
         r = RedirectResponse("/", status_code=303)
-        r.delete_cookie(auth.TOKEN_COOKIE, path="/")
-        r.delete_cookie(auth.OPERATOR_COOKIE, path="/")
+        r.delete_cookie(auth.SESSION_COOKIE, path="/")
         return r
 
     @app.get("/static/{name}")
     async def static(name: str, request: Request) -> Response:
-        if not authorized(request):
-            return JSONResponse({"detail": "missing or wrong token"}, status_code=401)
+        who = await credential(request)
+        if isinstance(who, int):
+            return refused(who)
         if name not in STATIC:
             return JSONResponse({"detail": "not found"}, status_code=404)
         return Response(_static(name), media_type=STATIC[name], headers=SECURITY_HEADERS)
 
     @app.get("/api/state")
     async def state(request: Request) -> Response:
-        if not authorized(request):
-            return JSONResponse({"detail": "missing or wrong token"}, status_code=401)
+        who = await credential(request)
+        if isinstance(who, int):
+            return refused(who)
         snap = await run_in_threadpool(show.snapshot)
         return Response(snap.model_dump_json(), media_type="application/json", headers=SECURITY_HEADERS)
 
     @app.websocket("/ws")
     async def ws(socket: WebSocket) -> None:
         await socket.accept()
-        offered = auth.offered_token(socket.cookies, socket.headers, socket.query_params)
         client = socket.client.host if socket.client else "?"
-        if not auth.token_ok(token, offered):
-            await socket.close(code=auth.WS_UNAUTHORIZED, reason="missing or wrong token")
+        who = await credential(socket)
+        if isinstance(who, int):
+            code = auth.WS_LIMITED if who == 429 else auth.WS_UNAUTHORIZED
+            await socket.close(code=code, reason="too many wrong tokens" if who == 429 else "sign in first")
             return
         if not auth.host_allowed(socket.headers.get("host"), bind_host) or not auth.origin_ok(
                 socket.headers.get("origin"), socket.headers.get("host"), extra_origins):
@@ -142,17 +175,29 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
                                                                        "origin": socket.headers.get("origin")})
             await socket.close(code=auth.WS_FORBIDDEN, reason="wrong origin")
             return
-        operator = auth.decode_name(socket.cookies.get(auth.OPERATOR_COOKIE)) or auth.clean_name(
-            socket.query_params.get("operator"))
-        if operator is None:
+        operator = who or auth.clean_name(socket.query_params.get("operator"))  # a bearer client names itself
+        if not operator:
             await socket.close(code=auth.WS_UNAUTHORIZED, reason="sign in with your name first")
             return
+        watch = asyncio.create_task(_close_when_signed_out(socket, sessions, socket.cookies.get(
+            auth.SESSION_COOKIE))) if who else None
         session = _Session(socket, show, operator, encoder, actions, chatter)
         await session.run(Welcome(operator=operator, lang=show.lang, heartbeat_s=heartbeat_s,
                                   idle_prompt_s=idle_prompt_s, idle_answer_s=idle_answer_s, preview_fps=preview_fps),
                           preview_fps, state_interval_s)
+        if watch is not None:
+            watch.cancel()
 
     return app
+
+
+async def _close_when_signed_out(socket: WebSocket, sessions: auth.Sessions, sid: str | None,
+                                 every_s: float = 0.5) -> None:
+    """A console whose session was signed out (in another tab, say) is closed: 4401, the page signs in again."""
+    while sessions.operator(sid) is not None:
+        await asyncio.sleep(every_s)
+    with contextlib.suppress(RuntimeError):  # already closed
+        await socket.close(code=auth.WS_UNAUTHORIZED, reason="signed out")
 
 
 class _Session:

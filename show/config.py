@@ -6,7 +6,7 @@ Relative paths are resolved against the folder that holds SHOW.yaml.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -78,12 +78,21 @@ class CommentsConfig(_Strict):
     speed: float = Field(default=1.0, gt=0)
     start_s: float = Field(default=0.0, ge=0)  # a replay: when its first comment arrives (show seconds)
     http_port: int | None = Field(default=None, ge=0, le=65535)
+    # The ingest's own token, sent by the connector as Authorization: Bearer (never the console's): token_env
+    # names the environment variable that holds it (kept out of SHOW.yaml), or token gives it. Neither: a new
+    # one each run, printed once at the start.
+    token: str | None = Field(default=None, min_length=12)
+    token_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # web pages that may post comments, as scheme://host:port; none by default (a connector is not a page)
+    allowed_origins: list[Annotated[str, Field(pattern=r"^https?://[^/\s]+$")]] = []
     stdin: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> CommentsConfig:
         if not (self.replay or self.http_port is not None or self.stdin):
             raise ValueError("give a replay file, an http_port, or stdin: true")
+        if self.token is not None and self.token_env is not None:
+            raise ValueError("give token or token_env, not both")
         return self
 
 
@@ -116,6 +125,12 @@ class ShowConfig(_Strict):
             if o.window or o.rtmp or o.audio_device or not self.comments.replay:
                 raise ValueError("clock: fast makes a recording from a replay: outputs may only be mp4 and "
                                  "wav, and comments must be a replay file")
+        return self
+
+    @model_validator(mode="after")
+    def _own_ingest_token(self) -> ShowConfig:
+        if self.comments.token is not None and self.comments.token == self.console.token:
+            raise ValueError("comments.token is the console's token: a connector must never hold the operator's")
         return self
 
     @property

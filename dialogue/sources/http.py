@@ -2,11 +2,15 @@
 
 POST /comments and WS /ws/comments take one comment object or a list of them, validated exactly like
 a JSONL line; invalid ones become BadComments that are pushed too and reported back, never dropped.
+
+Every request needs the ingest's own token as `Authorization: Bearer TOKEN` (never the operator's console token,
+never in the URL). Nothing from a web page is taken: a request with an Origin header that is not allowed is
+refused, and a POST body must be `application/json` (what a page may send without asking, text/plain or a form,
+is refused). Wrong tokens are rate limited per client address; refusals go to the audit log, aggregated.
 """
 
 from __future__ import annotations
 
-import hmac
 import itertools
 import logging
 import queue
@@ -19,17 +23,20 @@ import uvicorn
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocketDisconnect
 
 from dialogue.errors import InputError
 from dialogue.sources.base import CommentSource
+from dialogue.sources.credentials import BearerGuard, Record, Refusals, new_token
 from dialogue.sources.jsonl import comment_from_object, decode_json, json_type
 from dialogue.sources.serving import serve_in_thread, stop_server
 from dialogue.types import BadComment, Comment
 
 MAX_BODY_BYTES = 1 << 20  # one request body or WebSocket message
-WS_UNAUTHORIZED = 4401  # application close code: the 4xxx range mirrors HTTP 401
+WS_CLOSE = {401: 4401, 403: 4403, 429: 4429}  # application close codes: the 4xxx range mirrors HTTP
 WS_TOO_BIG = 1009  # RFC 6455 "message too big"
+NO_TOKEN = "missing or wrong token: send the ingest token as Authorization: Bearer TOKEN"
 log = logging.getLogger(__name__)
 
 Push = Callable[[Comment | BadComment], None]
@@ -54,15 +61,6 @@ class IngestAck(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
-
-
-def _authorized(token: str | None, query_token: str | None, authorization: str | None) -> bool:
-    if token is None:
-        return True
-    offered = query_token
-    if authorization and authorization[:7].lower() == "bearer ":
-        offered = authorization[7:].strip()
-    return offered is not None and hmac.compare_digest(offered.encode(), token.encode())
 
 
 class _Ingest:
@@ -118,26 +116,56 @@ class _Ingest:
             ack.rejected.append(Rejected(index=index, id=item.id, flag=item.flag, reason=item.reason))
 
 
-def _unauthorized() -> JSONResponse:
-    return JSONResponse(
-        {"detail": "missing or wrong token (send Authorization: Bearer TOKEN or ?token=TOKEN)"},
-        status_code=401,
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
 def _too_large() -> JSONResponse:
     return JSONResponse({"detail": f"body larger than {MAX_BODY_BYTES} bytes"}, status_code=413)
 
 
-def create_ingest_app(push: Push, *, token: str | None = None) -> FastAPI:
+def _is_json(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == "application/json"
+
+
+class _Door:
+    """Who may push: no web page (an Origin not allowed), and only with the ingest's token."""
+
+    def __init__(self, token: str, allowed_origins: tuple[str, ...], record: Record | None) -> None:
+        self.allowed_origins = allowed_origins
+        self.refusals = Refusals(record, "ingest")
+        self.guard = BearerGuard(token, self.refusals)
+
+    async def refusal(self, conn: HTTPConnection) -> tuple[int, str] | None:
+        """Why a request or WebSocket may not push: (HTTP status, what the sender is told), or None."""
+        client = conn.client.host if conn.client else "?"
+        origin = conn.headers.get("origin")
+        if origin is not None and origin not in self.allowed_origins:
+            await self.refusals.note(client, "origin")
+            return 403, f"not taken from a web page (Origin: {origin[:100]}); a connector sends no Origin"
+        verdict = await self.guard.check(client, conn.headers)
+        if verdict == "missing":
+            await self.refusals.note(client, "no_token")
+        if verdict == "limited":
+            return 429, f"too many wrong tokens from {client}: retry in {self.guard.retry_after_s} s"
+        return None if verdict == "ok" else (401, NO_TOKEN)
+
+    def answer(self, status: int, detail: str) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        if status == 429:
+            headers["Retry-After"] = str(self.guard.retry_after_s)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def create_ingest_app(push: Push, *, token: str, allowed_origins: tuple[str, ...] = (),
+                      record: Record | None = None) -> FastAPI:
     """The ingest web app; `push` is called on the server's event loop for every item, so keep it quick.
 
-    Refused requests (wrong token: 401 / close 4401; over 1 MB: 413 / close 1009) are not pushed:
-    the sender is told instead.
+    Refused requests are not pushed, the sender is told instead: an Origin not in `allowed_origins` (403 / close
+    4403), a missing or wrong token (401 / close 4401), too many wrong tokens from one address (429 / close
+    4429), a body that is not application/json (415), over 1 MB (413 / close 1009). `record(kind, data)` writes
+    the refusals to the audit log (`app.state.refusals.flush()` writes what is left when the server stops).
     """
     ingest = _Ingest(push)
+    door = _Door(token, allowed_origins, record)
     app = FastAPI(title="Nightshift comment ingest", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.refusals = door.refusals
 
     @app.get("/health")
     async def health() -> Health:
@@ -145,8 +173,11 @@ def create_ingest_app(push: Push, *, token: str | None = None) -> FastAPI:
 
     @app.post("/comments")
     async def post_comments(request: Request) -> JSONResponse:
-        if not _authorized(token, request.query_params.get("token"), request.headers.get("authorization")):
-            return _unauthorized()
+        refused = await door.refusal(request)
+        if refused is not None:
+            return door.answer(*refused)
+        if not _is_json(request.headers.get("content-type")):
+            return JSONResponse({"detail": "send comments as Content-Type: application/json"}, status_code=415)
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             return _too_large()
@@ -164,8 +195,9 @@ def create_ingest_app(push: Push, *, token: str | None = None) -> FastAPI:
     @app.websocket("/ws/comments")
     async def ws_comments(ws: WebSocket) -> None:
         await ws.accept()
-        if not _authorized(token, ws.query_params.get("token"), ws.headers.get("authorization")):
-            await ws.close(code=WS_UNAUTHORIZED, reason="missing or wrong token")
+        refused = await door.refusal(ws)
+        if refused is not None:
+            await ws.close(code=WS_CLOSE[refused[0]], reason=refused[1][:120])  # a close reason fits 123 bytes
             return
         for n in itertools.count(1):
             try:
@@ -200,12 +232,16 @@ class HttpIngestSource(CommentSource):
     name = "http"
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, token: str | None = None, *, max_pending: int = 10_000
+        self, host: str = "127.0.0.1", port: int = 0, token: str | None = None, *,
+        allowed_origins: tuple[str, ...] = (), record: Record | None = None, max_pending: int = 10_000,
     ) -> None:
-        self.host, self.port, self.token = host, port, token
+        """`token`: what senders must present (None: a new random one, read it from `.token`); `record(kind,
+        data)`: the show's audit log, for refused requests; `allowed_origins`: web pages that may push."""
+        self.host, self.port, self.token = host, port, token or new_token()
         # Bounded: when the show falls this far behind, senders get 503 "retry later" instead.
         self._queue: queue.Queue[Comment | BadComment] = queue.Queue(maxsize=max_pending)
-        self.app = create_ingest_app(self._queue.put_nowait, token=token)
+        self.app = create_ingest_app(self._queue.put_nowait, token=self.token, allowed_origins=allowed_origins,
+                                     record=record)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
@@ -283,3 +319,4 @@ class HttpIngestSource(CommentSource):
             return
         stop_server(self._server, self._thread)
         self._drained.set()  # no request is being handled any more: what is queued is all there is
+        self.app.state.refusals.flush()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -167,7 +168,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     brain.reopen_recording = _recording_reopener(cfg, program, label_json)
     if prepare is not None:
         prepare(brain)
-    brain.feed(_source(cfg, program))
+    brain.feed(_source(cfg, program, audit))  # the ingest prints its address and token once
     signal.signal(signal.SIGTERM, lambda *_: brain.stop())
     audit.append("show_start", {"platform": cfg.platform, "live": cfg.live, "catalog": cfg.catalog,
                                 "portrait": portrait})
@@ -263,7 +264,7 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
     return reopen
 
 
-def _source(cfg: ShowConfig, program: Program) -> object:
+def _source(cfg: ShowConfig, program: Program, audit: AuditLog) -> object:
     c = cfg.comments
     if c.replay:
         from dialogue.sources import JsonlReplay
@@ -273,12 +274,34 @@ def _source(cfg: ShowConfig, program: Program) -> object:
                                sleep=lambda _s: time.sleep(0.002))
         return JsonlReplay(c.replay, speed=c.speed, start_s=c.start_s)
     if c.http_port is not None:
-        from dialogue.sources import HttpIngestSource
-
-        return HttpIngestSource(port=c.http_port, token=cfg.console.token)
+        return _ingest(cfg, audit)
     from dialogue.sources import StdinSource
 
     return StdinSource()
+
+
+def _ingest(cfg: ShowConfig, audit: AuditLog) -> object:
+    """The HTTP/WebSocket ingest, listening, with its own token (never the console's): from the environment
+    variable comments.token_env, from comments.token, or a new one. Its address and token are printed once;
+    the token is never written to the audit log."""
+    from dialogue.sources import HttpIngestSource
+
+    c = cfg.comments
+    token, told, source = c.token, "set in SHOW.yaml (comments.token)", "config"
+    if c.token_env:
+        token, told, source = os.environ.get(c.token_env, ""), f"from ${c.token_env}", "env"
+        if len(token) < 12:
+            raise InputError("comments.token_env", f"${c.token_env} must hold the ingest token (12 characters "
+                                                   f"or more); it is {'too short' if token else 'not set'}")
+    if token is not None and token == cfg.console.token:
+        raise InputError("comments.token_env", "the ingest token is the console's: give the ingest its own")
+    ingest = HttpIngestSource(port=c.http_port or 0, token=token or None, allowed_origins=tuple(c.allowed_origins),
+                              record=audit.append)
+    url = ingest.start()
+    print(f"comment ingest: {url}/comments  token: {told if token else ingest.token}", flush=True)
+    audit.append("ingest_start", {"url": url, "token_from": source if token else "generated",
+                                  "allowed_origins": list(c.allowed_origins)})
+    return ingest
 
 
 def run_run(args: argparse.Namespace) -> int:

@@ -219,3 +219,14 @@ def test_a_model_folder_is_covered_by_the_hash_of_its_files(tmp_path: Path) -> N
     (folder / "model.pth").write_bytes(np.random.default_rng(6).bytes(4096))  # another voice in the same folder
     d = reg.check_voice("coqui", folder, "live", today=TODAY)
     assert not d.ok and "no consent record" in d.reason
+
+
+def test_status_is_valid_expired_or_revoked_and_a_revocation_keeps_the_record(tmp_path: Path,
+                                                                              files: dict[str, Path]) -> None:
+    portrait, voice = files["portrait"], files["voice"]
+    reg = _registry(tmp_path, [_rec(portrait, "portrait"), _rec(voice, "voice", expires="2026-05-31"),
+                               {"person": "Li Na", "kind": "portrait", "sha256": sha256_file(portrait),
+                                "revoked": True, "revoked_on": "2026-05-20"}])  # no scope or expiry needed
+    assert [reg.status(r, TODAY) for r in reg.records] == ["revoked", "expired", "revoked"]
+    assert reg.status(reg.records[0], dt.date(2026, 5, 1)) == "revoked", "a revocation has no start date"
+    assert ConsentRegistry.load(reg.save(tmp_path / "again.yaml")).records == reg.records

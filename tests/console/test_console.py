@@ -36,8 +36,9 @@ def test_refused_without_the_token(show: LiveShow) -> None:
     r = httpx.post(show.url + "/signin", data={"name": "eve", "token": "not-the-token"})
     assert r.status_code == 401 and "Wrong token" in r.text
     assert entries(show, "console_signin", ok=False, operator="eve")
-    assert httpx.get(show.url + "/api/state", params={"token": show.token}).status_code == 200
-    rebound = httpx.get(show.url + "/api/state", params={"token": show.token}, headers={"Host": "evil.example"})
+    bearer = {"Authorization": f"Bearer {show.token}"}
+    assert httpx.get(show.url + "/api/state", headers=bearer).status_code == 200
+    rebound = httpx.get(show.url + "/api/state", headers={**bearer, "Host": "evil.example"})
     assert rebound.status_code == 421, "a page on another host name (DNS rebinding) gets nothing"
 
     ws_url = "ws" + show.url[4:] + "/ws?operator=bot"

@@ -32,6 +32,11 @@ def test_origin_and_host_checks() -> None:
     assert not auth.origin_ok("http://evil.example", "127.0.0.1:8700")
     assert not auth.origin_ok(None, "127.0.0.1:8700")
     assert not auth.origin_ok("http://127.0.0.1:8701", "127.0.0.1:8700")
+    own = {"host": "127.0.0.1:8700"}
+    assert auth.same_origin({**own, "origin": "http://127.0.0.1:8700"})
+    assert not auth.same_origin({**own, "origin": "http://127.0.0.1:8701"}), "another port is another origin"
+    assert auth.same_origin({**own, "sec-fetch-site": "same-origin"}) and not auth.same_origin(own)
+    assert not auth.same_origin({**own, "sec-fetch-site": "same-site"})
     assert auth.host_allowed("localhost:8700", "127.0.0.1")
     assert not auth.host_allowed("rebound.example:8700", "127.0.0.1"), "DNS rebinding onto loopback is refused"
     assert auth.host_allowed("shop-laptop.lan:8700", "0.0.0.0")
@@ -44,7 +49,13 @@ def test_tokens_names_and_rate_limits() -> None:
     assert not auth.token_ok(token, None)
     assert auth.clean_name(" Mei ") == "Mei" and auth.clean_name("王小明") == "王小明"
     assert auth.clean_name("<script>") is None and auth.clean_name("") is None and auth.clean_name("x" * 41) is None
-    assert auth.decode_name(auth.encode_name("Ann Lee")) == "Ann Lee"
+    sessions = auth.Sessions(limit=2)
+    ann, bo = sessions.open("Ann Lee"), sessions.open("Bo")
+    assert ann != bo and len(ann) >= 40 and sessions.operator(ann) == "Ann Lee"
+    assert sessions.revoke(ann) == "Ann Lee" and sessions.operator(ann) is None and sessions.revoke(ann) is None
+    sessions.open("Cy"), sessions.open("Di")
+    assert sessions.operator(bo) is None, "past the limit the oldest sign-in goes"
+    assert sessions.operator(None) is None and sessions.operator("") is None
     limit = auth.RateLimit(burst=3, per_s=0.001)
     assert [limit.allow("a") for _ in range(4)] == [True, True, True, False]
     assert limit.allow("b"), "limits are per key"

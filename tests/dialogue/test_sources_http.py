@@ -1,4 +1,6 @@
-"""HTTP/WebSocket comment ingest on a real uvicorn server on loopback, driven by real clients."""
+"""HTTP/WebSocket comment ingest on a real uvicorn server on loopback, driven by real clients.
+
+Who may push (the token, web pages, rate limits) is tests/dialogue/test_ingest_guard.py."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from dialogue.sources.http import MAX_BODY_BYTES, HttpIngestSource
 from dialogue.types import BadComment, Comment
 
 TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+JSON = {**AUTH, "content-type": "application/json"}
 
 
 class Collector:
@@ -44,41 +48,33 @@ class Collector:
 
 
 @pytest.fixture
-def open_source() -> Iterator[tuple[HttpIngestSource, Collector]]:
-    src = HttpIngestSource(token=None)
-    src.start()
-    yield src, Collector(src)
-    src.close()
-
-
-@pytest.fixture
-def token_source() -> Iterator[tuple[HttpIngestSource, Collector]]:
+def source() -> Iterator[tuple[HttpIngestSource, Collector]]:
     src = HttpIngestSource(token=TOKEN)
     src.start()
     yield src, Collector(src)
     src.close()
 
 
-def test_url_has_the_real_port_and_health_answers(open_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, _ = open_source
+def test_url_has_the_real_port_and_health_answers(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, _ = source
     assert src.url.startswith("http://127.0.0.1:") and not src.url.endswith(":0")
     assert src.ws_url == src.url.replace("http://", "ws://") + "/ws/comments"
     r = httpx.get(src.url + "/health")
     assert r.status_code == 200 and r.json() == {"status": "ok"}
 
 
-def test_post_one_comment(open_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = open_source
-    r = httpx.post(src.url + "/comments", json={"id": "c1", "user": "amy", "text": "price?", "ts": 3})
+def test_post_one_comment(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
+    r = httpx.post(src.url + "/comments", headers=AUTH, json={"id": "c1", "user": "amy", "text": "price?", "ts": 3})
     assert r.status_code == 200
     assert r.json() == {"type": "ack", "accepted": ["c1"], "rejected": []}
     assert col.take(1) == [Comment("c1", "amy", "price?", 3.0)]
 
 
 def test_post_a_batch_with_bad_items_pushes_everything_in_order(
-    open_source: tuple[HttpIngestSource, Collector],
+    source: tuple[HttpIngestSource, Collector],
 ) -> None:
-    src, col = open_source
+    src, col = source
     batch = [
         {"id": "a", "text": "hi", "extra": 1},
         {"id": 7, "user": "bo", "text": "how much is the mug"},
@@ -87,7 +83,7 @@ def test_post_a_batch_with_bad_items_pushes_everything_in_order(
         {"id": "c", "text": "x", "ts": "yesterday"},
         {"text": "no id"},
     ]
-    r = httpx.post(src.url + "/comments", json=batch)
+    r = httpx.post(src.url + "/comments", headers=AUTH, json=batch)
     assert r.status_code == 200
     ack = r.json()
     assert ack["type"] == "ack" and ack["accepted"] == ["a", "7"]
@@ -113,10 +109,10 @@ def test_post_a_batch_with_bad_items_pushes_everything_in_order(
     ],
 )
 def test_unreadable_bodies_are_400_reported_and_pushed(
-    open_source: tuple[HttpIngestSource, Collector], body: bytes, flag: str, expect: str
+    source: tuple[HttpIngestSource, Collector], body: bytes, flag: str, expect: str
 ) -> None:
-    src, col = open_source
-    r = httpx.post(src.url + "/comments", content=body, headers={"content-type": "application/json"})
+    src, col = source
+    r = httpx.post(src.url + "/comments", content=body, headers=JSON)
     assert r.status_code == 400
     ack = r.json()
     assert ack["accepted"] == [] and len(ack["rejected"]) == 1
@@ -126,55 +122,53 @@ def test_unreadable_bodies_are_400_reported_and_pushed(
     assert item == BadComment(id=rej["id"], flag=flag, reason=rej["reason"])
 
 
-def test_empty_list_is_fine(open_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = open_source
-    r = httpx.post(src.url + "/comments", json=[])
+def test_empty_list_is_fine(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
+    r = httpx.post(src.url + "/comments", headers=AUTH, json=[])
     assert r.status_code == 200 and r.json() == {"type": "ack", "accepted": [], "rejected": []}
     assert col.nothing_more()
 
 
-def test_token_is_required_when_set(token_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = token_source
+def test_the_token_is_required(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
     good = {"id": "t1", "text": "hello"}
-    for kwargs in ({}, {"headers": {"Authorization": "Bearer wrong"}}, {"params": {"token": "nope"}}):
-        r = httpx.post(src.url + "/comments", json=good, **kwargs)  # type: ignore[arg-type]
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        r = httpx.post(src.url + "/comments", json=good, headers=headers)
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     assert col.nothing_more(), "a refused request must not reach the show"
-    r = httpx.post(src.url + "/comments", json=good, headers={"Authorization": f"Bearer {TOKEN}"})
+    r = httpx.post(src.url + "/comments", json=good, headers=AUTH)
     assert r.status_code == 200 and r.json()["accepted"] == ["t1"]
-    r = httpx.post(src.url + "/comments", json={"id": "t2", "text": "hi"}, params={"token": TOKEN})
-    assert r.status_code == 200 and r.json()["accepted"] == ["t2"]
-    assert [i.id for i in col.take(2)] == ["t1", "t2"]
+    assert [i.id for i in col.take(1)] == ["t1"]
     assert httpx.get(src.url + "/health").status_code == 200  # health needs no token
 
 
-def test_bodies_over_one_megabyte_are_413(open_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = open_source
+def test_bodies_over_one_megabyte_are_413(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
     big = json.dumps({"id": "big", "text": "x" * MAX_BODY_BYTES}).encode()
-    r = httpx.post(src.url + "/comments", content=big)
+    r = httpx.post(src.url + "/comments", content=big, headers=JSON)
     assert r.status_code == 413
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: the server must count as it reads
         for i in range(0, len(big), 65536):
             yield big[i : i + 65536]
 
-    r = httpx.post(src.url + "/comments", content=chunked())
+    r = httpx.post(src.url + "/comments", content=chunked(), headers=JSON)
     assert r.status_code == 413
     assert col.nothing_more()
     # Just under the limit is fine, and a 100 kB comment is still a comment.
     fits = json.dumps({"id": "fits", "text": "y" * (MAX_BODY_BYTES - 100)}).encode()
     assert len(fits) <= MAX_BODY_BYTES
-    r = httpx.post(src.url + "/comments", content=fits)
+    r = httpx.post(src.url + "/comments", content=fits, headers=JSON)
     assert r.status_code == 200 and r.json()["accepted"] == ["fits"]
     assert col.take(1)[0].id == "fits"
 
 
 def test_full_queue_answers_503_and_says_which() -> None:
-    src = HttpIngestSource(max_pending=2)
+    src = HttpIngestSource(token=TOKEN, max_pending=2)
     src.start()
     try:
         batch = [{"id": f"q{i}", "text": "hi"} for i in range(3)]
-        r = httpx.post(src.url + "/comments", json=batch)
+        r = httpx.post(src.url + "/comments", headers=AUTH, json=batch)
         assert r.status_code == 503
         ack = r.json()
         assert ack["accepted"] == ["q0", "q1"]
@@ -185,9 +179,9 @@ def test_full_queue_answers_503_and_says_which() -> None:
     assert [i.id for i in src] == ["q0", "q1"]  # after close, what was received is still handed out
 
 
-def test_websocket_acks_every_message(token_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = token_source
-    with connect(f"{src.ws_url}?token={TOKEN}", open_timeout=5) as ws:
+def test_websocket_acks_every_message(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
+    with connect(src.ws_url, open_timeout=5, additional_headers=AUTH) as ws:
         ws.send(json.dumps({"id": "w1", "user": "amy", "text": "colors?"}))
         assert json.loads(ws.recv(timeout=5)) == {"type": "ack", "accepted": ["w1"], "rejected": []}
         ws.send(json.dumps([{"id": "w2", "text": "hi"}, {"id": "w3", "text": 5}]))
@@ -206,29 +200,31 @@ def test_websocket_acks_every_message(token_source: tuple[HttpIngestSource, Coll
     assert isinstance(items[2], BadComment) and isinstance(items[3], BadComment)
 
 
-def test_websocket_accepts_a_bearer_header(token_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = token_source
+def test_websocket_accepts_a_bearer_header(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
     with connect(src.ws_url, open_timeout=5, additional_headers={"Authorization": f"Bearer {TOKEN}"}) as ws:
         ws.send(json.dumps({"id": "h1", "text": "hi"}))
         assert json.loads(ws.recv(timeout=5))["accepted"] == ["h1"]
     assert col.take(1)[0].id == "h1"
 
 
-@pytest.mark.parametrize("suffix", ["", "?token=wrong"])
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}])
 def test_websocket_wrong_token_closes_4401(
-    token_source: tuple[HttpIngestSource, Collector], suffix: str
+    source: tuple[HttpIngestSource, Collector], headers: dict[str, str]
 ) -> None:
-    src, col = token_source
-    with connect(src.ws_url + suffix, open_timeout=5) as ws, pytest.raises(ConnectionClosed) as e:
+    src, col = source
+    with connect(src.ws_url, open_timeout=5, additional_headers=headers) as ws, \
+            pytest.raises(ConnectionClosed) as e:
         ws.send(json.dumps({"id": "x", "text": "sneaky"}))
         ws.recv(timeout=5)
     assert e.value.rcvd is not None and e.value.rcvd.code == 4401
     assert col.nothing_more()
 
 
-def test_websocket_message_too_big_closes_1009(open_source: tuple[HttpIngestSource, Collector]) -> None:
-    src, col = open_source
-    with connect(src.ws_url, open_timeout=5, max_size=None) as ws, pytest.raises(ConnectionClosed) as e:
+def test_websocket_message_too_big_closes_1009(source: tuple[HttpIngestSource, Collector]) -> None:
+    src, col = source
+    with connect(src.ws_url, open_timeout=5, max_size=None, additional_headers=AUTH) as ws, \
+            pytest.raises(ConnectionClosed) as e:
         ws.send(json.dumps({"id": "big", "text": "x" * MAX_BODY_BYTES}))
         ws.recv(timeout=5)
     assert e.value.rcvd is not None and e.value.rcvd.code == 1009
@@ -239,7 +235,7 @@ def test_close_stops_the_server_and_open_websockets() -> None:
     src = HttpIngestSource()
     src.start()
     col = Collector(src)
-    with connect(src.ws_url, open_timeout=5) as ws:
+    with connect(src.ws_url, open_timeout=5, additional_headers={"Authorization": f"Bearer {src.token}"}) as ws:
         ws.send(json.dumps({"id": "before", "text": "hi"}))
         ws.recv(timeout=5)
         t0 = time.monotonic()

@@ -89,6 +89,11 @@ def test_add_list_revoke_write_what_the_show_reads(shop: Path) -> None:
     (shop / "li_na.onnx").write_bytes(b"another voice")  # the file is no longer the one she agreed to
     assert _rows(_ns(shop, "list").stdout)["voice"].endswith("CHANGED")
 
+    lapsed = yaml.safe_load((shop / "consent.yaml").read_text("utf-8"))
+    lapsed["records"][1]["expires"] = "2020-01-31"  # a record from years ago
+    (shop / "consent.yaml").write_text(yaml.safe_dump(lapsed), encoding="utf-8")
+    assert " expired " in _rows(_ns(shop, "list").stdout)["voice"]
+
 
 def test_bad_input_exits_2_naming_the_option(shop: Path) -> None:
     (shop / "notes.txt").write_text("not a picture", encoding="utf-8")

@@ -5,6 +5,7 @@ skipped with a reason, or held, and is in the audit log; what it could not take,
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -29,12 +30,14 @@ def _free_port() -> int:
 def test_a_flood_of_comments_is_shed_by_policy_and_nothing_is_lost(tmp_path: Path) -> None:
     port = _free_port()
     cfg = {"catalog": str(assets.path("demo_shop_en.yaml")), "platform": "local", "model": {"kind": "none"},
-           "comments": {"http_port": port}, "console": {"enabled": False},
+           "comments": {"http_port": port, "token_env": "LOAD_INGEST_TOKEN"}, "console": {"enabled": False},
            "outputs": {"mp4": str(tmp_path / "show.mp4"), "size": [180, 320]},
            "audit_log": str(tmp_path / "audit.jsonl"), "minutes": 0.5}
     (tmp_path / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    token = "load-test-ingest-token"  # a connector's token, as a shop passes it: in the environment
     proc = subprocess.Popen([sys.executable, "-m", "show.cli", "run", str(tmp_path / "show.yaml")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "LOAD_INGEST_TOKEN": token})
     accepted: list[str] = []
     retry = 0
     try:
@@ -51,7 +54,7 @@ def test_a_flood_of_comments_is_shed_by_policy_and_nothing_is_lost(tmp_path: Pat
         questions = ["how much is the hoodie?", "is the lamp in stock?", "what sizes do the socks come in?",
                      "how long does shipping take?", "hi!", "you idiot", "what colours does the mug come in?"]
         start, n = time.monotonic(), 0
-        with httpx.Client(base_url=base, timeout=5) as client:
+        with httpx.Client(base_url=base, timeout=5, headers={"Authorization": f"Bearer {token}"}) as client:
             while n < RATE * SECONDS:
                 batch = [{"id": f"f{n + k}", "user": f"viewer{(n + k) % 500}",
                           "text": f"{questions[(n + k) % len(questions)]} ({(n + k) // 7})"} for k in range(BATCH)]
