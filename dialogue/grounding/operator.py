@@ -137,14 +137,21 @@ def _allowed(scope: _Scope, catalog: Catalog, sentence: str) -> dict[str, set[fl
     return by_kind
 
 
-def _figure_findings(found: Sequence[Figure], scope: _Scope, catalog: Catalog, sentence: str) -> list[Finding]:
-    allowed = _allowed(scope, catalog, sentence)
+def _figure_findings(found: Sequence[Figure], scope: _Scope, catalog: Catalog, sentence: str,
+                     before: Sequence[tuple[int, Product]]) -> list[Finding]:
+    """Each figure against its scope; a price or a stock count against the product named last before it
+    ("the hoodie is $14.50 and the mug is $39.90" swaps two true prices)."""
     out = []
     for f in found:
+        own = [p for at, p in before if at < f.start]
+        if own and f.kind in ("price", "stock"):
+            here = _Scope((own[-1],), True, (*product_texts(own[-1]), *shop_texts(catalog)))
+        else:
+            here = scope
         if f.kind == "price" and f.values <= {0.0}:
-            out += _free(f.text, scope, catalog)
-        elif not f.values & allowed[f.kind]:
-            out.append(Finding(f.kind, f.text, _figure_reason(f, scope, catalog)))
+            out += _free(f.text, here, catalog)
+        elif not f.values & _allowed(here, catalog, sentence)[f.kind]:
+            out.append(Finding(f.kind, f.text, _figure_reason(f, here, catalog)))
     return out
 
 
@@ -248,7 +255,8 @@ def check_operator_line(text: str, catalog: Catalog) -> list[Finding]:
         products = named or tuple(catalog.products)
         scope = _Scope(products, bool(named), tuple(x for p in products for x in product_texts(p)) + shop)
         sentence = t[s:e]
-        found += _figure_findings(figures(text[s:e]), scope, catalog, sentence)
+        here = [(at - s, p) for at, p in mentions if s <= at < e]
+        found += _figure_findings(figures(text[s:e]), scope, catalog, sentence, here)
         found += _free_findings(sentence, scope, catalog)
         found += _option_findings(sentence, scope, catalog)
         found += _claim_findings(sentence, scope)
