@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 import assets
 from bench.liveshow import LiveShow
+from console.messages import CLIENT_MESSAGE, Edit, Say
 
 FREE_LAMP = "The desk lamp is free today, only $1!"
 CHEAP_HOODIE = "The Cloud Fleece Hoodie is only $5 today"
@@ -47,6 +49,17 @@ def last_result(page: Any, action: str) -> dict[str, Any]:
 
 def results(page: Any) -> int:
     return int(page.evaluate("() => window.ns.results.length"))
+
+
+def test_the_force_fields_are_typed() -> None:
+    say = CLIENT_MESSAGE.validate_json('{"type": "say", "text": "x", "force": true, "reason": "owner agreed"}')
+    assert isinstance(say, Say) and say.force and say.reason == "owner agreed"
+    edit = CLIENT_MESSAGE.validate_json('{"type": "edit", "id": "a1", "text": "x"}')
+    assert isinstance(edit, Edit) and not edit.force and edit.reason == ""
+    for bad in ('{"type": "say", "text": "x", "force": "yes please"}',
+                '{"type": "edit", "id": "a1", "text": "x", "force": true, "reason": "' + "r" * 201 + '"}'):
+        with pytest.raises(ValidationError):
+            CLIENT_MESSAGE.validate_json(bad)
 
 
 def test_say_this_is_refused_with_its_reason_and_said_anyway_with_one(page: Any, show: LiveShow) -> None:
