@@ -115,11 +115,18 @@ def _add(args: argparse.Namespace, path: Path) -> int:
     for kind, file, digest in files:
         reg.records.append(ConsentRecord(person=person, kind=kind, sha256=digest, scope=args.scope,  # type: ignore[arg-type]
                                          expires=expires, asset=_relative(file, path), note=args.note))
-    reg.save(path)
+    _save(reg, path)
     for kind, file, digest in files:
         print(f"{path}: {person} agreed to {args.scope} use of the {kind} {file} until {expires.isoformat()} "
               f"(sha256 {digest[:12]}…)")
     return 0
+
+
+def _save(reg: ConsentRegistry, path: Path) -> None:
+    try:
+        reg.save(path)
+    except OSError as e:
+        raise InputError(str(path), f"cannot write the consent file: {e.strerror or e}") from None
 
 
 def _revoke(args: argparse.Namespace, path: Path) -> int:
@@ -143,7 +150,7 @@ def _revoke(args: argparse.Namespace, path: Path) -> int:
         print(f"{path}: {person}'s consent was already revoked")
         return 0
     reg.records.extend(added.values())
-    reg.save(path)
+    _save(reg, path)
     for rec in added.values():
         print(f"{path}: {person} revoked consent for the {rec.kind} {rec.asset or rec.sha256[:12]}")
     return 0

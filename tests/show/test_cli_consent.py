@@ -110,6 +110,7 @@ def test_bad_input_exits_2_naming_the_option(shop: Path) -> None:
         "--person": ["add", "--person", " ", "--portrait", "li_na.png", "--scope", "live", "--expires", UNTIL],
         "give the --portrait": [*add, "--expires", UNTIL],
         "no consent file": ["list", "--registry", "elsewhere.yaml"],
+        "cannot write": [*add, "--portrait", "li_na.png", "--expires", UNTIL, "--registry", "nowhere/c.yaml"],
     }
     for expected, args in cases.items():
         r = _ns(shop, *args)
