@@ -41,10 +41,11 @@ _CLAIMS_ZH = ("防水", "有机", "纯手工", "手工", "进口", "环保", "�
 _CLAIM_EN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in _CLAIMS_EN) + r")(?![\w-])")
 _CLAIM_ZH = re.compile("|".join(sorted(_CLAIMS_ZH, key=len, reverse=True)))
 _FREE = re.compile(r"(?<![\w-])(?<!feel )free\b(?!-)(?!\s+(?:of|to|from)\b)|\bfor\s+nothing\b|\bno\s+charge\b|"
-                   r"\bon\s+the\s+house\b|\bcosts?\s+nothing\b|免费|不要钱|白送|白给")
+                   r"\bon\s+the\s+house\b|\bon\s+us\b|\bcosts?\s+nothing\b|免费|不要钱|白送|白给")
 _FREE_POLICY = re.compile(r"\bfree\b|免费|包邮|免邮|承担")
 _ZH_COLOR = re.compile(r"(?:酒红|藏青|墨绿|雾蓝|米白|咖啡|卡其|[黑白红蓝绿黄紫粉灰棕橙金银米])色|酒红|藏青|墨绿|雾蓝|米白")
-_SIZE = re.compile(r"\bsizes?\s+(xxxl|xxl|xl|xs|s/m|l/xl|s|m|l|\d+)\b|(均码|大码|小码|中码|加大码|[smlx]{1,4}码)")
+_SIZE = re.compile(r"\bsizes?\s+(xxxl|xxl|xl|xxs|xs|s/m|l/xl|s|m|l|\d+)\b|(均码|大码|小码|中码|加大码|[smlx]{1,4}码)|\b(xxxs|xxs)\b")
+_ORIGIN = re.compile(r"\b(?:made|produced|manufactured|grown|designed)\s+in\s+((?:[A-Z][a-z]+\s?)+)|(?:产地|产自|原产)([\u4e00-\u9fff]{2})")
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+|earlier\s+|"
     r"system\s+)*(?:instructions?|rules?|prompts?|guidelines?)\b|<\|[a-z_]*\|?>|\[/?inst\]|"
@@ -212,7 +213,8 @@ def _option_findings(sentence: str, scope: _Scope, catalog: Catalog) -> list[Fin
     for pr in problems:
         kind, _, what = pr.partition(":")
         if kind == "unsupported_option" and (what not in _AMBIGUOUS or re.search(
-                rf"(?:\bin|\bsizes?|\bcolou?rs?)\s+(?:a\s+|the\s+)?{re.escape(what)}\b|"
+                rf"(?:\bin|\bsizes?|\bcolou?rs?)\s+(?:a\s+|the\s+)?{re.escape(what)}(?=\s*(?:[,.!?;]|$)|\s+(?:or|and|too|"
+                rf"size|colou?r|one|ones|version)\b)|"
                 rf"\b{re.escape(what)}\s+(?:one|ones|colou?r|size|version)\b", sentence)):
             out.append(Finding("option", what, f"not an option of {scope.who}"))
         elif kind == "stock_contradiction":
@@ -225,19 +227,23 @@ def _option_findings(sentence: str, scope: _Scope, catalog: Catalog) -> list[Fin
         if m.group().removesuffix("色") not in options:
             out.append(Finding("option", m.group(), f"not an option of {scope.who}"))
     for m in _SIZE.finditer(sentence):
-        size = m.group(1) or m.group(2)
+        size = m.group(1) or m.group(2) or m.group(3)
         if not re.search(rf"(?<![a-z]){re.escape(size)}(?![a-z])", options):
             out.append(Finding("option", size, f"not a size of {scope.who}"))
     return out
 
 
-def _claim_findings(sentence: str, scope: _Scope) -> list[Finding]:
+def _claim_findings(sentence: str, original: str, scope: _Scope) -> list[Finding]:
     texts = " ".join(normalise(t) for t in scope.texts)
     out = []
     for m in [*_CLAIM_EN.finditer(sentence), *_CLAIM_ZH.finditer(sentence)]:
         word = m.group()
         if word not in texts and word.replace("-", " ") not in texts and word.replace("-", "") not in texts:
             out.append(Finding("claim", word, f"the catalog does not say this of {scope.who}"))
+    for m in _ORIGIN.finditer(original):
+        place = (m.group(1) or m.group(2)).strip()
+        if normalise(place) not in texts:
+            out.append(Finding("claim", m.group().strip(), f"the catalog gives no origin {place} for {scope.who}"))
     return out
 
 
@@ -259,7 +265,7 @@ def check_operator_line(text: str, catalog: Catalog) -> list[Finding]:
         found += _figure_findings(figures(text[s:e]), scope, catalog, sentence, here)
         found += _free_findings(sentence, scope, catalog)
         found += _option_findings(sentence, scope, catalog)
-        found += _claim_findings(sentence, scope)
+        found += _claim_findings(sentence, text[s:e], scope)
     unique: dict[tuple[str, str], Finding] = {}
     for f in found:
         unique.setdefault((f.kind, f.span.lower()), f)
