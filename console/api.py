@@ -36,6 +36,14 @@ class ShowAPI(Protocol):
 
     def away(self, operator: str) -> None: ...
 
+    def connected(self, operator: str) -> None:
+        """A console signed in as `operator` opened."""
+        ...
+
+    def disconnected(self, operator: str) -> None:
+        """A console closed: with their last one, the operator is off duty at once."""
+        ...
+
     def approve(self, operator: str, line_id: str) -> Outcome: ...
 
     def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> Outcome:

@@ -220,7 +220,7 @@ class _Session:
             await self.socket.send_text(text)
 
     async def run(self, welcome: Welcome, fps: float, state_every: float) -> None:
-        await run_in_threadpool(self.show.record, "console_connected", {"operator": self.operator})
+        await run_in_threadpool(self.show.connected, self.operator)
         await self.send_text(welcome.model_dump_json())
         tasks = [asyncio.create_task(self._frames(fps)), asyncio.create_task(self._states(state_every))]
         try:
@@ -229,7 +229,7 @@ class _Session:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await run_in_threadpool(self.show.record, "console_disconnected", {"operator": self.operator})
+            await run_in_threadpool(self.show.disconnected, self.operator)  # off duty, if it was their last
             if self.driving:  # its camera and mic are gone: hand back
                 await run_in_threadpool(self.show.takeover, self.operator, False, self.key)
 

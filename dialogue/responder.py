@@ -45,15 +45,22 @@ class Timing:
 
 
 class Reply:
-    """Iterate to get each sentence as soon as it may be spoken; `draft` is complete afterwards."""
+    """Iterate to get each sentence as soon as it may be spoken; `draft` is complete afterwards.
+
+    `sources` (the catalog entries the answer rests on) is known before the first sentence."""
 
     def __init__(self, responder: Responder, t: Triaged, current_sku: str | None) -> None:
         self._gen = responder._run(t, current_sku, self)
         self.draft: Draft | None = None
+        self.sources: tuple[str, ...] = ()
         self.timing = Timing()
 
     def __iter__(self) -> Iterator[str]:
         return self._gen
+
+    def close(self) -> None:
+        """No more sentences are wanted: the model, if it is phrasing, stops."""
+        self._gen.close()
 
     def finish(self) -> Draft:
         for _ in self._gen:
@@ -139,6 +146,7 @@ class Responder:
             reply.draft = Draft(c.id, Action.SKIP, None, t.lang, flags=flags, sources=[])
             return
         sheet = self.plan(t, current_sku)
+        reply.sources = tuple(sheet.sources)
         spoken: list[str] = []
         use_llm = (self.llm is not None and t.intent in _LLM_INTENTS and "injection" not in t.flags
                    and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))

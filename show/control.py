@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from compliance.gate import GateDecision, GateError, Utterance
+from compliance.presence import Presence
 from console.messages import Outcome, ShowState, TakeoverStatus
 from show.runtime import Brain
 from show.tap import PreviewTap
@@ -24,7 +25,7 @@ from show.view import ShowView
 if TYPE_CHECKING:
     from avatar.drive import Takeover, TakeoverStats
 
-ON_DUTY_S = 30.0  # an operator whose heartbeat is this recent counts as on duty (for display)
+ON_DUTY_S = 30.0  # where no profile asks for a human on duty: a heartbeat this recent counts as on duty
 LANGS = ("en", "zh")
 _NO_REASON = "say anyway needs a reason: type why this line must be said"
 
@@ -39,7 +40,9 @@ class ShowControl:
         self.lang = brain.lang
         self.view = ShowView(brain, tap, audit_path=audit_path)
         self.ended = False
-        self._beats: dict[str, float] = {}
+        # who is on duty: the show's own presence where the profile needs one, so the console and the host agree
+        self.presence = brain.presence or Presence(ON_DUTY_S)
+        self._consoles: dict[str, int] = {}  # open consoles per operator
         self._halted: tuple[float, float, float] | None = None  # (monotonic, epoch, pts) of the latest stop
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
@@ -64,10 +67,7 @@ class ShowControl:
 
     def snapshot(self) -> ShowState:
         """The whole state as the console shows it."""
-        now = time.monotonic()
-        with self._lock:
-            on_duty = sorted(op for op, t in self._beats.items() if now - t <= ON_DUTY_S)
-        return self.view.snapshot(mode=self._mode(), on_duty=on_duty, takeover_available=self.takeover_driver
+        return self.view.snapshot(mode=self._mode(), on_duty=self.presence.on_duty(), takeover_available=self.takeover_driver
                                   is not None, taking_over=self.taking_over, takeover=self._takeover_status())
 
     @property
@@ -101,21 +101,36 @@ class ShowControl:
     # -- presence ---------------------------------------------------------------------------------
     def heartbeat(self, operator: str, confirmed: bool = False) -> None:
         """The operator is at the console (the page beats while they are active)."""
-        with self._lock:
-            first = operator not in self._beats
-            self._beats[operator] = time.monotonic()
-        if self.brain.presence is not None:
-            self.brain.presence.heartbeat(operator)
+        first = operator not in self.presence.on_duty()
+        self.presence.heartbeat(operator)
         if first or confirmed:
             self.audit.append("operator_presence", {"operator": operator, "state": "on_duty",
                                                     "confirmed": confirmed})
 
     def away(self, operator: str) -> None:
-        """The operator left "are you there?" unanswered: their heartbeats stop."""
-        with self._lock:
-            self._beats.pop(operator, None)
+        """The operator left "are you there?" unanswered: they are off duty now (the host, if nobody else is
+        on duty, starts nothing new)."""
+        self.presence.leave(operator, "are-you-there prompt unanswered")
         self.audit.append("operator_presence", {"operator": operator, "state": "away",
                                                 "reason": "are-you-there prompt unanswered"})
+
+    def connected(self, operator: str) -> None:
+        """A console signed in as `operator` opened (they are on duty from their first heartbeat)."""
+        with self._lock:
+            self._consoles[operator] = self._consoles.get(operator, 0) + 1
+        self.audit.append("console_connected", {"operator": operator})
+
+    def disconnected(self, operator: str) -> None:
+        """A console closed: with it their last, the operator is off duty at once."""
+        with self._lock:
+            left = self._consoles.get(operator, 1) - 1
+            if left > 0:
+                self._consoles[operator] = left
+            else:
+                self._consoles.pop(operator, None)
+        if left <= 0:
+            self.presence.leave(operator, "console disconnected")
+        self.audit.append("console_disconnected", {"operator": operator, "consoles_left": max(left, 0)})
 
     # -- actions ----------------------------------------------------------------------------------
     def _done(self, action: str, operator: str, outcome: Outcome, **extra: Any) -> Outcome:

@@ -10,11 +10,12 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from compliance.audit import AuditLog, AuditWriteError
-from compliance.gate import Gate, Utterance, Verdict
+from compliance.gate import PRESENCE_EXEMPT, Gate, Utterance, Verdict
 from compliance.labels import DisclosureSchedule, spoken_disclosure
 from compliance.presence import Presence, PresenceChange, holding_line
 from dialogue.engine import DialogueEngine
@@ -62,6 +63,7 @@ class Brain:
         self.holds: dict[str, str] = {}  # why the host is off air: presence, operator, recording, audit
         self.taken_over = False  # a person drives the host (takeover): nothing new is started until they hand back
         self._pause_started = 0.0
+        self._holding_until = 0.0  # programme s the holding line ends (while nothing was queued after it)
         self._failed_recordings: list[object] = []
         self._links: dict[int, tuple[bool, int]] = {}  # live outputs: (connected, outages seen)
         self._next_disk_check = 0.0
@@ -176,7 +178,11 @@ class Brain:
         if tri.intent is Intent.IDENTITY:  # not queued, so never shed: answered at the host's next turn
             self.identity.ask(tri)
             return
-        self._queued_at[item.id] = self.program.now_s
+        self._enqueue(tri, now)
+
+    def _enqueue(self, tri: Triaged, now: float) -> None:
+        """Queue a comment for its answer; when the queue is full the lowest priority leaves, with its reason."""
+        self._queued_at[tri.comment.id] = self.program.now_s
         for shed in self.queue.push(tri, tri.priority, now=now):
             self._queued_at.pop(shed.comment.id, None)
             self.summary.skipped += 1
@@ -228,10 +234,28 @@ class Brain:
         if d.verdict is Verdict.BLOCK:
             self.summary.blocked += 1
             return False
-        self.speak_passed(d.utterance, trace)
-        return True
+        return self.speak_passed(d.utterance, trace)
 
-    def speak_passed(self, u: Utterance, trace: Trace | None = None) -> None:
+    def _unattended(self) -> bool:
+        """No operator on duty where the profile needs one: the host starts nothing new but the holding line."""
+        return self.presence is not None and self.gate.profile.operator_required and not self.presence.present()
+
+    @contextmanager
+    def _committing(self, u: Utterance) -> Iterator[bool]:
+        """Whether `u` may still go on air, decided on the operator's presence now and kept so until the line is
+        queued and recorded (an operator leaving or coming back waits): an answer or a pitch only while someone
+        is on duty, the holding line of a lapse only while nobody is."""
+        needs = u.kind not in PRESENCE_EXEMPT  # an answer or a pitch
+        lapse = u.kind == "holding" and set(self.holds) == {"presence"}
+        if self.presence is None or not self.gate.profile.operator_required or not (needs or lapse):
+            yield True
+            return
+        with self.presence.steady() as present:
+            yield present if needs else not present
+
+    def speak_passed(self, u: Utterance, trace: Trace | None = None) -> bool:
+        """Synthesise a line that passed the gate and queue it on the programme; False when it was withdrawn
+        because the operator's presence changed while it was voiced."""
         tr = trace or Trace(u.id, u.kind, u.text)
         tr.text = tr.text or u.text
         tr.mark("gated")
@@ -261,19 +285,33 @@ class Brain:
                 on_event(kind, pts)
 
         interruptible = u.kind in INTERRUPTIBLE
-        self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind, interruptible=interruptible)
-        voices = [speech.voice]
-        if tail:
+        due = False
+        try:
+            with self._committing(u) as may:
+                if may:  # on record before it is on air (a fallback voice for its rest has an entry of its own)
+                    self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id":
+                                                 u.comment_id, "sources": list(u.sources), "voice": speech.voice})
+                    due = True
+                    self.program.enqueue(speech, tag=u.id, on_event=on_event, kind=u.kind, interruptible=interruptible)
+        finally:
+            if not due and pitch is not None:  # a pitch sentence not said now (withdrawn, not recorded) comes later
+                p, index = pitch
+                p.spoken = min(p.spoken, index)
+        if not due:
+            self._audit_safely("line_withdrawn", {"id": u.id, "kind": u.kind, "text": u.text[:200], "reason":
+                                                  "the operator is back" if u.kind == "holding" else
+                                                  "no operator on duty"})
+            return False
+        if tail:  # voiced while the first clause plays
             rest = self._synth(tail, u.lang)
-            voices.append(rest.voice)  # another one if this part fell back
             if not ended:  # the first clause was not stopped (the operator's STOP) while this part was voiced
                 self.program.enqueue(rest, tag=u.id, on_event=later, kind=u.kind, interruptible=interruptible)
-        self.audit.append("spoken", {"id": u.id, "kind": u.kind, "text": u.text, "comment_id": u.comment_id,
-                                     "voice": "+".join(dict.fromkeys(voices))})
+        self._holding_until = self.program.now_s + self.program.queued_s if u.kind == "holding" else 0.0
         if u.comment_id:
             self.outcomes.spoke(u.comment_id, u.id, u.text)
         if trace is None:  # a reply's trace is kept by _answer, once for all its sentences
             self.traces.append(tr)
+        return True
 
     def _line_events(self) -> None:
         """Lines the programme stopped early: audited; an interrupted pitch sentence is said again later."""
@@ -298,13 +336,20 @@ class Brain:
         spoke = False
         held, blocked = self.summary.held, self.summary.blocked
         for sentence in reply:
+            if self._unattended():  # the operator left mid-answer: nothing more of it starts
+                reply.close()
+                if not spoke and self.summary.held == held:  # answered once an operator is on duty again
+                    self.traces.remove(tr)
+                    self._enqueue(tri, time.monotonic())
+                    return
+                break
             if reply.timing.first_token_s is not None:
                 tr.mark("first_token", t0 + reply.timing.first_token_s)
             tr.mark("first_sentence")
             # spoken in the sentence's own language: a catalog sentence keeps the catalog's, whatever the viewer's
             said = detect_language(sentence, default=tri.lang)
             u = Utterance(kind="answer", text=sentence, lang=tri.lang if said == "und" else said, comment_id=c.id,
-                          sources=tuple(reply.draft.sources if reply.draft else ()))
+                          sources=reply.sources)
             spoke = self.say(u, tr) or spoke
         draft = reply.draft
         flags, sources = (list(draft.flags), list(draft.sources)) if draft is not None else ([], [])
@@ -365,6 +410,9 @@ class Brain:
                                        "at_s": round(self.program.now_s, 2)})
         if not self.holds:
             self.summary.paused_s += time.monotonic() - self._pause_started
+            if self.program.now_s < self._holding_until:  # "right back" is not said once the host is back
+                self.program.cut()
+            self._holding_until = 0.0
             self.program.slate = False
             log.info("show resumed")
 
@@ -507,12 +555,19 @@ class Brain:
                 fn()
             except Exception as e:  # one failed action must not stop the show
                 log.error("operator action failed: %s", e)
-        if self.operator_lines.empty() or self.program.queued_s > 0.3:
+        if self.operator_lines.empty() or self.program.queued_s > 0.3 or self._unattended():
             return False
         u = self.operator_lines.get_nowait()
         outcome = self.outcomes.get(u.comment_id) if u.kind == "answer" and u.comment_id else None
         answers = outcome is not None and outcome.action != "reply"  # the first approved line answers it
-        self.speak_passed(u)
+        said = False
+        try:
+            said = self.speak_passed(u)
+        finally:
+            if not said:  # said once it can be: an operator on duty again, a log that records it
+                self.operator_lines.put(u)
+        if not said:
+            return True
         if answers:
             self.summary.answered += 1
         return True

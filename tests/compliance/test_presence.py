@@ -55,6 +55,55 @@ def test_any_operator_on_duty_keeps_the_host_attended() -> None:
         p.heartbeat("  ")
 
 
+def test_the_last_operator_leaving_lapses_at_once() -> None:
+    clock = Clock()
+    p = Presence(30, clock=clock)
+    seen: list[PresenceChange] = []
+    p.subscribe(seen.append)
+    p.heartbeat("a")
+    p.heartbeat("b")
+    assert p.on_duty() == ["a", "b"]
+    assert p.leave("a", "console disconnected") is None, "b is still on duty"
+    assert p.present() and p.on_duty() == ["b"]
+    clock.t += 1  # well inside the lapse window
+    gone = p.leave("b", "are-you-there prompt unanswered")
+    assert gone is not None and gone.state == "lapsed" and gone.operator == "b"
+    assert gone.to_audit() == {"state": "lapsed", "operator": "b", "silent_s": None,
+                               "reason": "are-you-there prompt unanswered"}
+    assert p.state() == "lapsed" and p.on_duty() == [] and p.poll() is None
+    assert p.leave("b", "console disconnected") is None, "leaving twice is no new change"
+    back = p.heartbeat("b")
+    assert back is not None and back.state == "present" and back.reason is None
+    assert [c.state for c in seen] == ["present", "lapsed", "present"]
+
+
+def test_on_duty_agrees_with_the_state() -> None:
+    clock = Clock()
+    p = Presence(10, clock=clock)
+    assert p.on_duty() == [] and p.state() == "lapsed"
+    p.heartbeat("a")
+    clock.t += 6
+    p.heartbeat("b")
+    clock.t += 6  # a is silent for 12 s: no longer on duty; b is
+    assert p.on_duty() == ["b"] and p.present()
+    clock.t += 5
+    assert p.on_duty() == [] and p.state() == "lapsed"
+
+
+def test_a_commit_holds_the_state_until_it_is_done() -> None:
+    """While a line is committed on the presence it was meant for, a leave waits for it."""
+    p = Presence(30)
+    p.heartbeat("ops")
+    order: list[str] = []
+    with p.steady() as present:
+        leaving = threading.Thread(target=lambda: (p.leave("ops", "console disconnected"), order.append("left")))
+        leaving.start()
+        leaving.join(0.2)
+        order.append(f"committed while present={present}")
+    leaving.join()
+    assert order == ["committed while present=True", "left"] and not p.present()
+
+
 def test_real_clock_lapse() -> None:
     p = Presence(0.2)
     p.heartbeat("ops")
