@@ -113,7 +113,6 @@
     if (stale !== ns.stale) {
       ns.stale = stale;
       $("stale").hidden = !stale;
-      document.body.classList.toggle("frozen", stale);
     }
   }
 
