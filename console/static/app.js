@@ -108,7 +108,8 @@
   // the last picture would stay up as if live, so the page says it is frozen
   function staleTick() {
     const quiet = performance.now() - ns.lastFrameAt;
-    const stale = ns.connected && ns.lastFrameAt > 0 && quiet >= STALE_MS;
+    const ended = ns.state && ns.state.mode === "ended";  // a show that ended sends no more frames
+    const stale = ns.connected && !ended && ns.lastFrameAt > 0 && quiet >= STALE_MS;
     if (stale) $("stale").textContent = `${t("stale")} · ${t("stale_for")} ${Math.floor(quiet / 1000)} ${t("s")}`;
     if (stale !== ns.stale) {
       ns.stale = stale;
