@@ -182,11 +182,13 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
         watch = asyncio.create_task(_close_when_signed_out(socket, sessions, socket.cookies.get(
             auth.SESSION_COOKIE))) if who else None
         session = _Session(socket, show, operator, encoder, actions, chatter)
-        await session.run(Welcome(operator=operator, lang=show.lang, heartbeat_s=heartbeat_s,
-                                  idle_prompt_s=idle_prompt_s, idle_answer_s=idle_answer_s, preview_fps=preview_fps),
-                          preview_fps, state_interval_s)
-        if watch is not None:
-            watch.cancel()
+        try:
+            await session.run(Welcome(operator=operator, lang=show.lang, heartbeat_s=heartbeat_s,
+                                      idle_prompt_s=idle_prompt_s, idle_answer_s=idle_answer_s,
+                                      preview_fps=preview_fps), preview_fps, state_interval_s)
+        finally:
+            if watch is not None:
+                watch.cancel()
 
     return app
 

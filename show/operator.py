@@ -9,7 +9,9 @@ import logging
 import socket
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
+
+from tqdm import tqdm
 
 from console.auth import LOOPBACK, new_token
 from console.runner import ConsoleError, ConsoleServer
@@ -73,6 +75,14 @@ def _takeover_driver(brain: Brain) -> Takeover | None:
         return None
 
 
+def announce(line: str, file: IO[str] | None = None) -> None:
+    """A line the person at the terminal must see and copy (an address and its token): on a line of its own,
+    above a progress bar being drawn, never inside it."""
+    out = file or sys.stdout
+    with tqdm.external_write_mode(file=out):
+        print(line, file=out, flush=True)
+
+
 def start_console(cfg: ShowConfig, brain: Brain, *, print_to=sys.stdout) -> ConsoleHandle:  # type: ignore[no-untyped-def]
     """Tap the programme, serve the console, print its address and token once. Call before Program.start."""
     c = cfg.console
@@ -92,7 +102,7 @@ def start_console(cfg: ShowConfig, brain: Brain, *, print_to=sys.stdout) -> Cons
         control.close()
         raise InputError("console", str(e)) from None
     shown = "set in SHOW.yaml (console.token)" if c.token else token
-    print(f"operator console: {url}/  token: {shown}", file=print_to, flush=True)
+    announce(f"operator console: {url}/  token: {shown}", print_to)
     if c.host not in LOOPBACK:
         port = url.rsplit(":", 1)[1]
         print(f"warning: the console listens on {c.host} (the LAN): open http://{_lan_address()}:{port}/ "

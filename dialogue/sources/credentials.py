@@ -74,8 +74,8 @@ class Refusals:
 
     def __init__(self, record: Record | None, where: str, every_s: float = 10.0) -> None:
         self.record, self.where, self.every_s = record, where, every_s
-        # client -> (counts by reason since the last entry, first of them (epoch s), when the last entry was written)
-        self._pending: dict[str, tuple[dict[str, int], float, float]] = {}
+        # client -> [counts by reason not yet written, first and last of them (epoch s), when last written]
+        self._pending: dict[str, tuple[dict[str, int], float, float, float]] = {}
         self._lock = threading.Lock()
 
     async def note(self, client: str, reason: str) -> None:
@@ -85,9 +85,8 @@ class Refusals:
 
     def flush(self) -> None:
         """Write what was counted and not yet written (the endpoint is closing)."""
-        now = time.time()
         with self._lock:
-            entries = [self._entry(c, counts, first, now) for c, (counts, first, _) in self._pending.items() if counts]
+            entries = [self._entry(c, *p[:3]) for c, p in self._pending.items() if p[0]]
             self._pending.clear()
         for entry in entries:
             self._write(entry)
@@ -95,14 +94,14 @@ class Refusals:
     def _count(self, client: str, reason: str) -> dict[str, Any] | None:
         now = time.time()
         with self._lock:
-            counts, first, written = self._pending.get(client) or ({}, now, 0.0)
+            counts, first, _, written = self._pending.get(client) or ({}, now, now, 0.0)
             if not counts:
                 first = now
             counts[reason] = counts.get(reason, 0) + 1
             if now - written < self.every_s:
-                self._pending[client] = (counts, first, written)
+                self._pending[client] = (counts, first, now, written)
                 return None
-            self._pending[client] = ({}, now, now)
+            self._pending[client] = ({}, now, now, now)
             if len(self._pending) > 10_000:  # forget clients with nothing left to write
                 self._pending = {k: v for k, v in self._pending.items() if v[0]}
             return self._entry(client, counts, first, now)

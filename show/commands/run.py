@@ -34,7 +34,7 @@ from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
 from show.cores import one_thread_pools
 from show.memory import freeze_loaded, limit_arenas
-from show.operator import start_console, wants_console
+from show.operator import announce, start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.program import Program
 from show.progress import ShowProgress
@@ -298,7 +298,7 @@ def _ingest(cfg: ShowConfig, audit: AuditLog) -> object:
     ingest = HttpIngestSource(port=c.http_port or 0, token=token or None, allowed_origins=tuple(c.allowed_origins),
                               record=audit.append)
     url = ingest.start()
-    print(f"comment ingest: {url}/comments  token: {told if token else ingest.token}", flush=True)
+    announce(f"comment ingest: {url}/comments  token: {told if token else ingest.token}")
     audit.append("ingest_start", {"url": url, "token_from": source if token else "generated",
                                   "allowed_origins": list(c.allowed_origins)})
     return ingest
