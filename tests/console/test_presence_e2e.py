@@ -78,10 +78,16 @@ def test_the_host_starts_nothing_new_once_the_last_console_closes(browser: Any, 
     gone = _after(show, one["seq"], "console_disconnected", operator="Mo")
     assert _on_duty(show) == ([], "lapsed"), "the console's state and the host's presence are one truth"
     show.post({"id": "q-away", "user": "ann", "text": "how much is the hoodie?"})
-    time.sleep(4.0)  # pitches of a few seconds each ran on here before
+    # the host pauses at once (Mo is off duty before the disconnect is logged), not when the heartbeats would
+    # lapse: until then pitches ran on
+    first = show.wait_audit(lambda e: (e["kind"] == "paused" and e["data"]["reason"] == "presence"
+                                       and e["seq"] > one["seq"]) or
+                            (e["kind"] == "spoken" and e["data"]["kind"] in NEW and e["seq"] > gone["seq"]),
+                            timeout=LAPSE_S - 10)
+    assert first["kind"] == "paused", f"started after the last operator left: {first['data']}"
+    time.sleep(4.0)  # what was being voiced at the moment would be on air by now
     started = _started(show, gone["seq"])
     assert not started, f"started after the last operator left: {started}"
-    _after(show, one["seq"], "paused", reason="presence")  # at once, not when the heartbeats would lapse
     lapse = next(e for e in show.audit() if e["kind"] == "presence" and e["seq"] > one["seq"])
     assert lapse["data"]["state"] == "lapsed" and lapse["data"]["reason"] == "console disconnected"
 
