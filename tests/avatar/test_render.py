@@ -1,10 +1,12 @@
 """The renderer's pixels: identity at rest, mouth opening and closing (re-detected by FaceMesh), blinks that
-touch only the eyes, teeth that hang from the upper lip, no seam, determinism, and the time per frame."""
+touch only the eyes, teeth that hang from the upper lip, no seam, determinism, and every layer on every frame."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -168,22 +170,40 @@ def test_other_portraits_open_and_close(variant: str, tmp_path: Path) -> None:
         assert _lum(shut_img)[disk > 0].mean() > 1.3 * _lum(rest_img)[disk > 0].mean()
 
 
-def test_render_time_with_every_layer(rig: Rig) -> None:
-    """≤ 10 ms per 720×1280 frame on one core with captions, a product card and the label slot."""
+def test_every_layer_on_every_frame(rig: Rig) -> None:
+    """Captions, a product card and the label slot on every 720×1280 frame. The time per frame is a figure of
+    `nightshift bench avatar` (render_ms_per_frame, target ≤ 10 ms on one core)."""
+    labelled: list[np.ndarray] = []
+
+    def label(f: np.ndarray) -> None:
+        f[10:60, 10:300] = 0
+        labelled.append(f)
+
     layers = LayerStack([Caption("这款龙井茶清香回甘 — fresh spring Longjing"), ProductCard("明前龙井 Longjing 250 g", "¥168"),
-                         LabelSlot(lambda f: f[10:60, 10:300].__imul__(0))])  # fmt: skip
+                         LabelSlot(label)])  # fmt: skip
     r = Renderer(rig, layers=layers)
-    frames = Animator(seed=2).idle(60)
-    talk = [FaceParams(jaw_open=0.2 + 0.6 * abs(np.sin(i / 3)), blink_left=float(i % 20 == 0)) for i in range(60)]
-    threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
-        for p in frames[:5]:
-            r.render(p)
+    frames = Animator(seed=2).idle(30)
+    talk = [FaceParams(jaw_open=0.2 + 0.6 * abs(np.sin(i / 3)), blink_left=float(i % 20 == 0)) for i in range(30)]
+    shown = [r.render(p) for p in frames + talk]
+    assert len(labelled) == len(shown), "the label slot draws on every frame"
+    assert all(f.shape == (1280, 720, 3) and not f[10:60, 10:300].any() for f in shown), "the label is in every frame"
+
+
+@pytest.mark.parametrize("make", [lambda i: Caption(f"这款龙井茶清香回甘 — fresh spring Longjing {i}"),
+                                  lambda i: ProductCard(f"明前龙井 Longjing {i} g", "¥168")],
+                         ids=["caption", "product card"])  # fmt: skip
+def test_a_layer_is_drawn_once_and_blended_after(make: Callable[[int], Any]) -> None:
+    """A layer's text is rendered on its first frame only: drawing it again costs a fraction of that, measured
+    side by side (so a busy machine slows both alike); one drawn from scratch on every frame costs the same."""
+    frame = np.full((1280, 720, 3), 90, np.uint8)
+    first, again = [], []
+    for i in range(15):
+        layer = make(i)
         t0 = time.perf_counter()
-        for p in frames + talk:
-            r.render(p)
-        ms = (time.perf_counter() - t0) / (len(frames) + len(talk)) * 1000
-    finally:
-        cv2.setNumThreads(threads)
-    assert ms <= 10.0, f"{ms:.2f} ms per frame"
+        layer.draw(frame)
+        t1 = time.perf_counter()
+        layer.draw(frame)
+        again.append(time.perf_counter() - t1)
+        first.append(t1 - t0)
+    ratio = float(np.median(again) / np.median(first))
+    assert ratio < 0.5, f"drawn again at {ratio:.2f}x its first drawing"  # relative: the same layer's first frame

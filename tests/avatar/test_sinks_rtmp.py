@@ -70,7 +70,7 @@ def test_a_push_arrives_whole(server: NginxRtmp) -> None:
     sink.close()
     assert sink.stats.frames_in == 100 and sink.stats.frames_sent == 100 and sink.stats.frames_dropped == 0
     assert sink.stats.connects == 1 and not sink.stats.gaps_s
-    assert longest < 0.2
+    assert longest < 0.4  # generous: 10x the 40 ms between frames
     time.sleep(0.3)
     (flv,) = server.recordings()
     got = recorded(flv)
@@ -96,7 +96,7 @@ def test_reconnects_after_a_server_restart(server: NginxRtmp) -> None:
     assert 0.8 < stats.gaps_s[0] < 3.0, stats.gaps_s
     assert stats.frames_dropped >= 20, stats  # the server was down for 1 s
     assert stats.frames_sent + stats.frames_dropped == stats.frames_in == 150
-    assert longest < 0.2  # the caller never waited on the network
+    assert longest < 0.4  # generous: 10x the 40 ms between frames; the caller never waited on the network
     time.sleep(0.3)
     first, second = server.recordings()
     before, after = recorded(first), recorded(second)
@@ -117,8 +117,8 @@ def test_no_server_never_blocks(tmp_path: Path) -> None:
         longest = push(sink, 1.0)
         t = time.monotonic()
         sink.close()
-    assert time.monotonic() - t < 2.0
-    assert longest < 0.2
+    assert time.monotonic() - t < 2.0  # generous: a close that waited on the connection would hang
+    assert longest < 0.4  # generous: 10x the 40 ms between frames
     assert sink.stats.connects == 0 and sink.stats.frames_sent == 0 and sink.stats.frames_dropped == 25
     assert "refused" in sink.stats.last_error.lower()
 

@@ -1,8 +1,6 @@
-"""The visible label: OCR-readable, tall enough, fast, and no frame goes out without it."""
+"""The visible label: OCR-readable, tall enough, drawn from a cached bitmap, and no frame goes out without it."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -77,15 +75,19 @@ def test_label_is_top_left_and_high_contrast() -> None:
     assert (white[y + bh + 5 :, :, :] == 255).all(), "the label drew outside its box"
 
 
-def test_drawing_costs_under_half_a_millisecond_per_720x1280_frame() -> None:
-    frame = _photo(1280, 720)
-    draw_label(frame, "zh")  # render and cache the bitmap
-    n = 300
-    t = time.perf_counter()
-    for _ in range(n):
+def test_the_label_is_rendered_once_and_blended_on_every_frame() -> None:
+    """Per frame the label is a blend of a cached bitmap, never text rendered again (the cost per frame is a
+    figure of `nightshift bench avatar`: label_ms_per_frame, target < 0.5 ms)."""
+    photo = _photo(1280, 720)
+    label_sprite.cache_clear()
+    first = photo.copy()
+    draw_label(first, "zh")  # renders and caches the bitmap
+    rendered = label_sprite.cache_info().misses
+    for _ in range(300):
+        frame = photo.copy()
         draw_label(frame, "zh")
-    per_frame_ms = (time.perf_counter() - t) / n * 1000
-    assert per_frame_ms < 0.5, f"{per_frame_ms:.3f} ms per frame"
+        assert np.array_equal(frame, first)
+    assert label_sprite.cache_info().misses == rendered, "the label was rendered again for a frame of the same size"
 
 
 def test_label_text_has_an_ai_and_a_generated_element() -> None:

@@ -240,7 +240,7 @@ def test_close_stops_the_server_and_open_websockets() -> None:
         ws.recv(timeout=5)
         t0 = time.monotonic()
         src.close()
-        assert time.monotonic() - t0 < 3.0
+        assert time.monotonic() - t0 < 3.0  # generous: a close that waited on its clients would hang
         with pytest.raises(ConnectionClosed) as e:
             ws.recv(timeout=5)
         assert e.value.rcvd is not None and e.value.rcvd.code == 1012

@@ -306,9 +306,10 @@ def test_replay_real_clock(tmp_path: Path) -> None:
     f = write(tmp_path, [{"id": str(i), "text": "x", "ts": 50 + i} for i in range(4)])
     t0 = time.monotonic()
     times = [time.monotonic() - t0 for _ in JsonlReplay(f, speed=10.0)]
-    assert times[0] < 0.05
+    assert times[0] < 0.5  # generous: 10x 0.05 s; from ts 0 the first would wait 5 s
     for i, t in enumerate(times):
-        assert i * 0.1 - 0.01 <= t < i * 0.1 + 0.25
+        assert i * 0.1 - 0.01 <= t, "never before its time"
+        assert t < i * 0.1 + 0.5  # generous: at speed 1 the gaps would be 1 s
 
 
 def test_replay_close_from_another_thread_ends_a_long_gap(tmp_path: Path) -> None:
@@ -323,10 +324,8 @@ def test_replay_close_from_another_thread_ends_a_long_gap(tmp_path: Path) -> Non
 
     threading.Thread(target=consume, daemon=True).start()
     time.sleep(0.2)
-    t0 = time.monotonic()
     replay.close()
-    assert done.wait(2.0), "iteration did not end after close()"
-    assert time.monotonic() - t0 < 0.5
+    assert done.wait(2.0), "iteration did not end after close()"  # not after the hour's gap
     assert got == ["a"]
 
 

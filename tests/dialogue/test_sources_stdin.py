@@ -72,10 +72,8 @@ def test_close_ends_a_blocked_read() -> None:
     threading.Thread(target=lambda: (list(src), done.set()), daemon=True).start()
     time.sleep(0.2)
     assert not done.is_set()
-    t0 = time.monotonic()
     src.close()
     assert done.wait(1.0), "close() did not end the iteration"
-    assert time.monotonic() - t0 < 0.5
     os.close(w)
     reader.close()
 
