@@ -26,9 +26,16 @@ QUIET_WARNINGS = ("SymbolDatabase.GetPrototype",)  # protobuf's deprecation noti
 
 
 class _Terminal(logging.Filter):
-    """Lets through what a person at the terminal needs: problems of the show's own, and errors of anyone."""
+    """Lets through what a person at the terminal needs: what the command itself reports (`nightshift.*`:
+    skips, results), problems of the show's own modules, and errors of anyone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.command_level = logging.INFO  # WARNING while a progress bar reports instead (`run_log`)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "nightshift" or record.name.startswith("nightshift."):
+            return record.levelno >= self.command_level
         own = record.name.split(".", 1)[0] in OWN
         return record.levelno >= (logging.WARNING if own else logging.ERROR)
 
@@ -92,6 +99,9 @@ def run_log(path: Path, verbose: bool) -> Iterator[IO[str]]:
     was_capturing = logging.getLogger("py.warnings").handlers
     os.dup2(log_file.fileno(), 2)  # native code writes to fd 2: into the run log
     sys.stderr = terminal  # Python's own writes (tracebacks, the terminal handler) stay on the terminal
+    filters = [f for h in root.handlers for f in h.filters if isinstance(f, _Terminal)]
+    for f in filters:
+        f.command_level = logging.WARNING  # the progress bar and the closing lines say how it went
     for h in root.handlers:
         if isinstance(h, logging.StreamHandler) and h.stream is saved_stderr:
             h.setStream(terminal)
@@ -101,6 +111,8 @@ def run_log(path: Path, verbose: bool) -> Iterator[IO[str]]:
         yield terminal
     finally:
         logging.captureWarnings(bool(was_capturing))
+        for f in filters:
+            f.command_level = logging.INFO
         for h in root.handlers:
             if isinstance(h, logging.StreamHandler) and h.stream is terminal:
                 h.setStream(saved_stderr)
