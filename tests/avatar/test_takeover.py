@@ -44,7 +44,9 @@ def test_takeover_drives_a_real_programme(host: Renderer, operator_frames: list[
     program.enqueue(line)
     program.run_for(0.2)  # the line starts ...
     held = program.queued_s
-    takeover = Takeover.for_program(program, threaded=False)
+    # an offline programme: the session keeps the programme's time too, so a face goes stale by the programme's
+    # frames however long the machine takes over each one
+    takeover = Takeover.for_program(program, threaded=False, clock=lambda: program.now_s)
     takeover.attach(program)  # ... and is held while the operator drives
     assert program.takeover is takeover and takeover.rate == RATE
     mic = voice(SECONDS, AUDIO_RATE)
