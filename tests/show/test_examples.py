@@ -45,7 +45,7 @@ def test_overnight_segment_records_an_audited_summarised_night(tmp_path: Path) -
 
 def test_douyin_rehearsal_pauses_without_heartbeats_and_resumes_with_them(tmp_path: Path) -> None:
     out = tmp_path / "douyin"
-    stdout = _example("douyin_presence.py", "--out", str(out), "--seconds", "20", "--away-at", "4",
+    stdout = _example("douyin_presence.py", "--out", str(out), "--seconds", "24", "--away-at", "8",
                       "--away", "8", "--lapse", "1.5")
     assert "paused (presence)" in stdout and "resumed (presence)" in stdout
     assert str(out / "rehearsal.mp4") in stdout and str(out / "audit.jsonl") in stdout
