@@ -62,7 +62,7 @@ class FaqEntry(_Strict):
 
 
 class Catalog(_Strict):
-    """A validated catalog (DESIGN.md schema, plus optional product aliases and promotions)."""
+    """A validated catalog (the README's catalog schema, plus optional product aliases and promotions)."""
 
     shop: Shop
     products: list[Product] = Field(min_length=1)

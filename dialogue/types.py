@@ -34,7 +34,7 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Comment:
-    """One viewer comment, as a source delivers it (DESIGN.md comments contract)."""
+    """One viewer comment, as a source delivers it (the comments contract in the README)."""
 
     id: str
     user: str
@@ -102,7 +102,7 @@ class Draft:
     grounded_by: str = "template"  # "llm" when the model's phrasing passed every check
 
     def to_json(self) -> dict[str, object]:
-        """The `nightshift answer` output line (DESIGN.md)."""
+        """The `nightshift answer` output line (the README's "Comments and answers")."""
         return {
             "id": self.comment_id,
             "action": self.action.value,

@@ -63,7 +63,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$VPY" -m pip install -q --upgrade pip wheel setuptools
 
 # --- 3. llama.cpp, built without native CPU kernels ------------------------------------
-# The native build enables AMX kernels that segfault on some Xeons (FIELD-NOTES). The cache
+# The native build enables AMX kernels that segfault on some Xeons. The cache
 # is bypassed so a wheel built with other flags is never reused.
 if ! "$VPY" -c 'import llama_cpp, sys; sys.exit(llama_cpp.__version__ != "0.3.36")' 2>/dev/null; then
   say "building llama-cpp-python 0.3.36 (about 5 minutes on 2 cores)"

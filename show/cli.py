@@ -1,6 +1,6 @@
 """The `nightshift` command: parses arguments and hands each subcommand to its module.
 
-Exit codes (DESIGN.md): 0 done, 2 bad input (message names file/line/field), 1 internal error.
+Exit codes: 0 done, 2 bad input (message names file/line/field), 1 internal error.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ class VisemeSpan:
     end_s: float
 
 
-# The 15-viseme set (Meta/Oculus naming), see FIELD-NOTES.
+# The 15-viseme set (Meta/Oculus naming).
 VISEMES = ("sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "I", "O", "U")
 
 

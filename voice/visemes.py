@@ -1,6 +1,6 @@
 """IPA phonemes (as espeak and Piper write them, English or Mandarin) to the 15 mouth shapes.
 
-The table follows FIELD-NOTES (Meta/Oculus viseme set). Stress and length marks, `h` and the
+The table follows the Meta/Oculus 15-viseme set. Stress and length marks, `h` and the
 glottal stop carry no mouth shape of their own: they fold into a neighbouring phoneme.
 """
 

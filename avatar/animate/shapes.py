@@ -1,7 +1,7 @@
 """Viseme timeline → mouth shape over time, with coarticulation.
 
 Each viseme ramps in from about 2/3 of its duration before its phoneme starts and releases over about 1/2
-of its duration after it ends (FIELD-NOTES): the mouth moves slightly before the sound, never after.
+of its duration after it ends: the mouth moves slightly before the sound, never after.
 Overlapping visemes are blended by weight; p/b/m override everything at their core so the lips shut.
 """
 

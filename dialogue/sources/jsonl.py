@@ -1,7 +1,7 @@
 """Comments from JSONL (one JSON object per line): parse one line, read a file, replay it on its clock.
 
 Every non-blank line gives exactly one item: a Comment, or a BadComment saying what is wrong, so a
-show's output always has one line per input line (DESIGN.md comments contract).
+show's output always has one line per input line (the comments contract in the README).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`nightshift answer`: one JSONL line out per comment in, same order (DESIGN.md contract)."""
+"""`nightshift answer`: one JSONL line out per comment in, same order (the README's "Comments and answers")."""
 
 from __future__ import annotations
 

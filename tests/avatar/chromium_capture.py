@@ -1,6 +1,6 @@
 """Headless Chromium with a fake camera and microphone from files: what a page's getUserMedia receives.
 
-The system chromium, driven by Playwright (never `playwright install`), with the flags FIELD-NOTES lists.
+The system chromium, driven by Playwright (never `playwright install`), with the flags it needs headless as root.
 The page is served on http://localhost (a secure context, so getUserMedia is allowed) from a route.
 """
 

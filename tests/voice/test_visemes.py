@@ -11,7 +11,7 @@ from voice.visemes import FOLD, phoneme_to_viseme, phoneme_visemes, visemes_from
 @pytest.mark.parametrize(
     ("phoneme", "viseme"),
     [
-        # the FIELD-NOTES table, row by row
+        # the viseme table, row by row
         ("", "sil"), ("p", "PP"), ("b", "PP"), ("m", "PP"), ("f", "FF"), ("v", "FF"),
         ("θ", "TH"), ("ð", "TH"), ("t", "DD"), ("d", "DD"), ("ɾ", "DD"),
         ("k", "kk"), ("g", "kk"), ("ɡ", "kk"), ("ŋ", "kk"),
