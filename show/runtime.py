@@ -115,7 +115,8 @@ class Brain:
 
     def _close_sources(self, timeout_s: float = 10.0) -> None:
         """The show is over: stop taking comments, and record every comment already taken but not yet read
-        as held (flag show_ended) in the audit log and the outcomes: none is lost."""
+        as held (flag show_ended) in the audit log and the outcomes: none is lost, however many there are and
+        however busy the machine. `timeout_s` is how long a source may go silent without ending."""
         for source, _ in self._sources:
             close = getattr(source, "close", None)
             if close is not None:
@@ -134,6 +135,7 @@ class Brain:
                 continue
             if item is None:
                 continue
+            deadline = time.monotonic() + timeout_s  # the wait is for a source that never ends, not a busy one
             left += 1
             self.outcomes.seen(item.id, ["show_ended"])
             self.outcomes.settle(item.id, "hold", flags=["show_ended"])
