@@ -29,7 +29,7 @@ from compliance.consent import ConsentRecord
 from compliance.metadata import read_label
 from compliance.ocr import tesseract_text
 from tests.avatar.nginx_rtmp import NginxRtmp, find_rtmp_module
-from tests.show.showkit import of_kind, wait_for
+from tests.show.showkit import entries, of_kind, wait_for
 
 LAPSE_S = 8.0  # the console beats every 5 s
 
@@ -137,9 +137,15 @@ def test_a_live_show_survives_a_server_restart_and_its_operator_dropping_out(tmp
     assert holding and "right back" in holding[-1]["text"]
     # the server recorded the stream twice: before the restart, and after it until the end
     first_push, second_push = nginx.recordings()[:2]
+    log_entries = entries(show.audit_path)
+    back_ts = next(e["ts"] for e in log_entries if e["kind"] == "output_back")
+    after_s = log_entries[-1]["ts"] - back_ts  # from the reconnect to show_end, as the show saw it
     with av.open(str(second_push)) as c:
         assert {s.type for s in c.streams} >= {"video", "audio"}
-        assert sum(1 for _ in c.decode(video=0)) > 25 * 10, "the push after the restart carried the show on"
+        pushed = sum(1 for _ in c.decode(video=0))
+    # the slate while no one was on duty, then the host: every second after the reconnect went out (a busy
+    # machine drops some frames, so half of them is the floor)
+    assert pushed > 25 * 0.5 * after_s and after_s > 3.0, (pushed, after_s)
     # the recording shows the slate while the operator was away, and the host again after
     assert read_label(show.mp4)["Label"] == 1
     away = _frame_at(show.mp4, paused["at_s"] + 1.0)
