@@ -113,10 +113,11 @@ class Brain:
         """When a comment was read (time.monotonic), for latency figures."""
         return self._received.get(comment_id)
 
-    def _close_sources(self, timeout_s: float = 10.0) -> None:
+    def _close_sources(self, timeout_s: float = 10.0, gap_s: float = 1.0, cap_s: float = 120.0) -> None:
         """The show is over: stop taking comments, and record every comment already taken but not yet read
         as held (flag show_ended) in the audit log and the outcomes: none is lost, however many there are and
-        however busy the machine. `timeout_s` is how long a source may go silent without ending."""
+        however busy the machine. Sources get `timeout_s` to end; past it, a backlog that still flows (no gap
+        of `gap_s`) is drained on, up to `cap_s`, but a source that only trickles on, never ending, is left."""
         for source, _ in self._sources:
             close = getattr(source, "close", None)
             if close is not None:
@@ -124,18 +125,21 @@ class Brain:
                     close()
                 except Exception as e:
                     log.error("closing a comment source failed: %s", e)
-        deadline = time.monotonic() + timeout_s
+        start = last = time.monotonic()
         left = 0
-        while time.monotonic() < deadline:
+        while time.monotonic() - start < cap_s:
             try:
                 item = self.inbox.get(timeout=0.05)
             except queue.Empty:
+                now = time.monotonic()
                 if not any(t.is_alive() for _, t in self._sources):
+                    break
+                if now - start > timeout_s and now - last > gap_s:
                     break
                 continue
             if item is None:
                 continue
-            deadline = time.monotonic() + timeout_s  # the wait is for a source that never ends, not a busy one
+            last = time.monotonic()
             left += 1
             self.outcomes.seen(item.id, ["show_ended"])
             self.outcomes.settle(item.id, "hold", flags=["show_ended"])
