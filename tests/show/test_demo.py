@@ -56,6 +56,8 @@ def test_the_terminal_shows_the_demos_progress_not_the_libraries_chatter(demo_ru
         assert re.search(r"\d+ s of show, \d+ lines spoken", progress[-1]), progress[-1]
     run_log = (out / "run.log").read_text("utf-8")
     assert "nightshift.run" in run_log or "show." in run_log, "the run log keeps the show's own records"
+    assert "GetPrototype" in run_log and "inference_feedback_manager" in run_log, \
+        "the libraries' warnings and native log lines are kept in the run log, not lost"
 
 
 @pytest.mark.parametrize(("code", "comments"), [("en", "demo_comments_en.jsonl"), ("zh", "demo_comments_zh.jsonl")])
