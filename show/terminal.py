@@ -76,50 +76,49 @@ def run_log(path: Path, verbose: bool) -> Iterator[IO[str]]:
     terminal keeps the show's own output (yielded: write progress and results there). With `verbose` the
     terminal shows everything too, and the run log still keeps Python's log records."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = path.open("a", encoding="utf-8", buffering=1)
-    file_handler = logging.FileHandler(path, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()
-    root.addHandler(file_handler)
-    if verbose:
-        try:
-            yield sys.stderr
-        finally:
-            root.removeHandler(file_handler)
-            file_handler.close()
-            log_file.close()
-        return
+    with contextlib.ExitStack() as stack:
+        log_file = stack.enter_context(path.open("a", encoding="utf-8", buffering=1))
+        file_handler = logging.FileHandler(path, encoding="utf-8")
+        file_handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(file_handler)
+        stack.callback(file_handler.close)
+        stack.callback(root.removeHandler, file_handler)
+        yield sys.stderr if verbose else stack.enter_context(_libraries_into(log_file))
+
+
+@contextlib.contextmanager
+def _libraries_into(log_file: IO[str]) -> Iterator[IO[str]]:
+    """Native writes to fd 2 and Python warnings go into `log_file`; yields the terminal, where the show's
+    own output, its warnings and anyone's errors still go."""
     for key in QUIET_ENV:  # the run log keeps the native lines: let them be written
         if os.environ.get(key) == QUIET_ENV[key]:
             del os.environ[key]
+    root = logging.getLogger()
     sys.stderr.flush()
     saved_fd = os.dup(2)
     terminal = os.fdopen(os.dup(saved_fd), "w", encoding="utf-8", errors="replace", buffering=1)
     saved_stderr = sys.stderr
-    was_capturing = logging.getLogger("py.warnings").handlers
     os.dup2(log_file.fileno(), 2)  # native code writes to fd 2: into the run log
     sys.stderr = terminal  # Python's own writes (tracebacks, the terminal handler) stay on the terminal
     filters = [f for h in root.handlers for f in h.filters if isinstance(f, _Terminal)]
     for f in filters:
         f.command_level = logging.WARNING  # the progress bar and the closing lines say how it went
-    for h in root.handlers:
-        if isinstance(h, logging.StreamHandler) and h.stream is saved_stderr:
-            h.setStream(terminal)
+    streams = [h for h in root.handlers if isinstance(h, logging.StreamHandler) and h.stream is saved_stderr]
+    for h in streams:
+        h.setStream(terminal)
     logging.captureWarnings(True)
-    warnings.simplefilter("default")  # each library warning once, into the run log
     try:
-        yield terminal
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")  # each library warning once, into the run log
+            yield terminal
     finally:
-        logging.captureWarnings(bool(was_capturing))
+        logging.captureWarnings(False)
         for f in filters:
             f.command_level = logging.INFO
-        for h in root.handlers:
-            if isinstance(h, logging.StreamHandler) and h.stream is terminal:
-                h.setStream(saved_stderr)
+        for h in streams:
+            h.setStream(saved_stderr)
         sys.stderr = saved_stderr
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
         terminal.close()
-        root.removeHandler(file_handler)
-        file_handler.close()
-        log_file.close()
