@@ -25,6 +25,8 @@ from dialogue.triage.language import detect_language
 from dialogue.triage.queue import CommentQueue
 from dialogue.triage.staleness import stale_reason
 from dialogue.types import BadComment, Comment, Intent, Triaged
+from show.bus import Bus
+from show.events import CommentTriaged, GateDecided, LineStarted
 from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.program import Program
@@ -51,6 +53,8 @@ class Brain:
                  voice: TTSBackend, fallback_voice: TTSBackend | None, rundown: Rundown,
                  presence: Presence | None, lang: str, disclosure_interval_s: float = 600.0) -> None:
         self.engine, self.gate, self.audit, self.program = engine, gate, audit, program
+        self.bus = Bus()  # what happens in the show, as typed events (show.events)
+        gate.subscribe(lambda d: self.bus.publish(GateDecided(d)))
         self.voice, self.fallback_voice = voice, fallback_voice
         self.rundown, self.presence, self.lang = rundown, presence, lang
         # bounded: when the brain falls behind, the reader waits and the source pushes back (HTTP 503)
@@ -177,6 +181,7 @@ class Brain:
                                                     skip=tri.skip_reason, lang=tri.lang))
         flags = [f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags]
         self.outcomes.seen(item.id, flags)
+        self.bus.publish(CommentTriaged(item, tri))
         if tri.skip_reason:
             self.summary.skipped += 1
             self.outcomes.settle(item.id, "skip", flags=flags)
@@ -278,6 +283,7 @@ class Brain:
                 tr.mark(kind)
                 if kind == "first_audio":
                     self.on_air = u
+                    self.bus.publish(LineStarted(u, pts))
                 if kind == "first_audio" and self.on_line is not None:
                     self.on_line(u, speech, pts)
                 if kind == "first_audio" and first and "received" in tr.at:

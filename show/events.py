@@ -1,0 +1,171 @@
+"""What happens in a show, as typed events on the bus (show.bus).
+
+Stages publish them; the audit log, the outcomes (replies.jsonl), the traces, the run summary and the
+operator console's view subscribe. Each event is a frozen dataclass; `at_s` is programme time when known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from compliance.gate import GateDecision, Utterance
+from compliance.presence import PresenceChange
+from dialogue.types import Action, BadComment, Comment, Draft, Triaged
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every show event."""
+
+
+# -- comments ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommentReceived(Event):
+    """A comment (or a line that could not be read as one) was taken from a source."""
+
+    comment: Comment | BadComment
+    received_at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class CommentTriaged(Event):
+    """Triage decided what a comment is: its intent, language, flags, and whether it is answered at all."""
+
+    comment: Comment | BadComment
+    triaged: Triaged
+
+
+@dataclass(frozen=True)
+class CommentQueued(Event):
+    """A comment waits in the queue for its answer ("are you real?" waits apart, and is never shed)."""
+
+    triaged: Triaged
+    at_s: float
+    identity: bool = False
+
+
+@dataclass(frozen=True)
+class CommentShed(Event):
+    """The queue was full: the lowest-priority comment left it, unanswered."""
+
+    comment_id: str
+    reason: str = "queue full"
+
+
+@dataclass(frozen=True)
+class CommentSkipped(Event):
+    """A comment will not be answered (triage's reason, small talk gone stale, the show ended before it was read)."""
+
+    comment_id: str
+    reason: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommentSettled(Event):
+    """What became of a comment, final unless a later event settles it again (a held line approved)."""
+
+    comment_id: str
+    action: Action
+    text: str | None = None
+    flags: tuple[str, ...] = ()
+    sources: tuple[str, ...] | None = None
+
+
+# -- lines ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DraftReady(Event):
+    """The responder finished its draft for a comment (what it would say, and the flags it raised)."""
+
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class GateDecided(Event):
+    """The gate decided on a line: pass, hold (for an operator) or block."""
+
+    decision: GateDecision
+
+
+@dataclass(frozen=True)
+class LineStarted(Event):
+    """A line's first audio went out."""
+
+    utterance: Utterance
+    at_s: float
+
+
+@dataclass(frozen=True)
+class LineEnded(Event):
+    """A line played to its end."""
+
+    utterance: Utterance
+    at_s: float
+
+
+LineCutHow = Literal["interrupted", "dropped", "cut"]
+
+
+@dataclass(frozen=True)
+class LineCut(Event):
+    """A line stopped early: interrupted at a word gap, dropped before it started, or cut by a stop."""
+
+    utterance: Utterance
+    how: LineCutHow
+    at_s: float
+
+
+# -- the show's state ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HoldChanged(Event):
+    """A reason to keep the host off air was added (`on`) or lifted; `holds` are the reasons left."""
+
+    reason: str
+    on: bool
+    why: str
+    holds: tuple[str, ...]
+    at_s: float
+
+
+@dataclass(frozen=True)
+class PresenceChanged(Event):
+    """An operator came on duty or went off it."""
+
+    change: PresenceChange
+
+
+@dataclass(frozen=True)
+class OperatorAction(Event):
+    """An operator acted at the console (approve, edit, say, pause, stop, takeover …), with its result."""
+
+    action: str
+    operator: str
+    ok: bool
+    message: str
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputDown(Event):
+    """A live output lost its server (it reconnects by itself)."""
+
+    output: str
+    error: str
+
+
+@dataclass(frozen=True)
+class OutputBack(Event):
+    """A live output is back, after a gap."""
+
+    output: str
+    gap_s: float
+    frames_dropped: int
+
+
+@dataclass(frozen=True)
+class OutputFailed(Event):
+    """An output stopped for good (a full disk, a vanished file)."""
+
+    output: str
+    error: str
