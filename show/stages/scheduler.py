@@ -1,0 +1,171 @@
+"""What the host says next, decided from plain values: the waiting comments and the show's situation.
+
+The scheduler owns the comment queue (priority with aging, shedding when full), the viewers waiting to hear
+whether the host is a real person, and when each comment joined the queue. It is pure: no threads, no models,
+no clock of its own, no audit log or bus. It returns the events it produced (a comment queued, shed or
+skipped) for its caller to publish, and a decision for its caller to carry out:
+
+1. an operator line that waits goes first, even while the show is held, unless more than SPEAK_AHEAD_S of
+   speech is already queued;
+2. nothing else starts while the show is held (a pause, a lapse of presence, a full disk, a takeover);
+3. then a due disclosure;
+4. then, when a comment waits and at most ANSWER_AHEAD_S of speech is left to play, its answer, which barges
+   in on a pitch: "are you real?" first, else the queue's best, except small talk that waited too long
+   (skipped with its reason);
+5. then a pitch sentence, unless more than SPEAK_AHEAD_S of speech is queued or the replay is over.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from dialogue.triage.identity import IdentityQuestions
+from dialogue.triage.queue import CommentQueue
+from dialogue.triage.staleness import stale_reason
+from dialogue.types import Intent, Triaged
+from show.events import CommentQueued, CommentShed, CommentSkipped, Event
+
+log = logging.getLogger(__name__)
+
+ANSWER_AHEAD_S = 1.0  # start answering the next comment when this little committed speech is left
+SPEAK_AHEAD_S = 0.3  # no new line starts while more than this much speech is queued and not yet started
+SHED_REASON = "queue full"
+STALE_FLAG = "stale:small_talk"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The show as the scheduler needs to know it, read by the caller from the programme, the holds and the
+    rundown."""
+
+    now_s: float  # programme time: when comments joined the queue and how long they waited (staleness)
+    mono: float  # time.monotonic(): the queue's aging clock
+    held: bool  # any hold (stop, pause, presence, disk, recording) or a takeover
+    operator_line: bool  # an operator line waits and someone is on duty to say it
+    disclosure_due: bool
+    committed_s: float  # speech committed on the programme but not yet played
+    queued_s: float  # speech queued and not yet started
+    finishing: bool  # the replay is over: no new pitch
+
+
+@dataclass(frozen=True)
+class Speak:
+    """Say the operator's next line, or the spoken disclosure."""
+
+    kind: Literal["operator", "disclosure"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer this comment now. `identity`: it asked whether the host is a real person (if the answer cannot
+    be recorded, requeue it with identity=True). `barge_in`: a pitch on air ends at its next word gap."""
+
+    triaged: Triaged
+    identity: bool
+    barge_in: bool = True
+
+
+@dataclass(frozen=True)
+class Pitch:
+    """Say the rundown's next sentence, if it has one."""
+
+
+@dataclass(frozen=True)
+class Idle:
+    """Nothing to start now. When `next` also returned events (a stale comment skipped), the step did work:
+    the caller counts it as busy and asks again at once."""
+
+
+Decision = Speak | Answer | Pitch | Idle
+
+
+class Scheduler:
+    """The waiting comments and the policy that picks what is said next (see the module)."""
+
+    def __init__(self, *, max_queue: int = 200) -> None:
+        self.queue: CommentQueue[Triaged] = CommentQueue(max_size=max_queue)
+        self.identity = IdentityQuestions()  # "are you a real person?": answered first, never shed
+        self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
+        self._shed = 0
+
+    # -- comments in ----------------------------------------------------------------------------
+    def admit(self, tri: Triaged, now_s: float, *, mono: float | None = None) -> list[Event]:
+        """Take a triaged comment at programme time `now_s` (`mono`: the aging clock, time.monotonic();
+        `now_s` when not given). Triage skipped it: CommentSkipped, with the comment's outcome flags. "Are you
+        real?" waits apart, never shed. Else it joins the queue, and a full queue sheds its lowest priority
+        (maybe this one): CommentQueued, then a CommentShed for each comment shed."""
+        if tri.skip_reason:
+            flags = (f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags)
+            return [CommentSkipped(tri.comment.id, tri.skip_reason, flags)]
+        if tri.intent is Intent.IDENTITY:  # not queued, so never shed: answered at the host's next turn
+            self.identity.ask(tri)
+            return [CommentQueued(tri, now_s, identity=True)]
+        self._queued_at[tri.comment.id] = now_s
+        out: list[Event] = [CommentQueued(tri, now_s)]
+        for shed in self.queue.push(tri, tri.priority, now=now_s if mono is None else mono):
+            self._queued_at.pop(shed.comment.id, None)
+            out.append(CommentShed(shed.comment.id, SHED_REASON))
+            self._shed += 1
+            if self._shed in (1, 10, 100) or self._shed % 1000 == 0:
+                log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
+        return out
+
+    def requeue(self, tri: Triaged, now_s: float, *, identity: bool, mono: float | None = None) -> None:
+        """Put back a comment taken with `next` whose answer could not be recorded (a full disk): answered later.
+        "Are you real?" goes back to the front of its waiters. A queued comment keeps no joining time, so it
+        does not go stale (the queue has room: it was just taken from it)."""
+        if identity:
+            self.identity.ask_again(tri)
+        else:
+            self.queue.push(tri, tri.priority, now=now_s if mono is None else mono)
+
+    # -- what next ------------------------------------------------------------------------------
+    def next(self, s: Situation) -> tuple[Decision, list[Event]]:
+        """What to start now, and the events deciding it produced (a CommentSkipped for stale small talk)."""
+        if s.operator_line and s.queued_s <= SPEAK_AHEAD_S:
+            return Speak("operator"), []
+        if s.held:
+            return Idle(), []
+        if s.disclosure_due:
+            return Speak("disclosure"), []
+        # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word gap
+        # and resumes afterwards. Answers already committed are not cut; the next one is prepared while the
+        # last second of them plays, so comments stay fresh and nothing waits on the model.
+        if len(self) and s.committed_s <= ANSWER_AHEAD_S:
+            tri = self.identity.due(s.now_s)  # "are you a real person?" goes first
+            if tri is not None:
+                return Answer(tri, identity=True), []
+            tri = self.queue.pop(s.mono)
+            if tri is not None:
+                skipped = self._went_stale(tri, s.now_s)
+                if skipped is not None:
+                    return Idle(), [skipped]
+                return Answer(tri, identity=False), []
+        if s.queued_s > SPEAK_AHEAD_S or s.finishing:  # speak ahead by one line at most
+            return Idle(), []
+        return Pitch(), []
+
+    def _went_stale(self, tri: Triaged, now_s: float) -> CommentSkipped | None:
+        """Small talk that waited too long for its turn (in programme seconds): skipped, with its reason."""
+        waited = now_s - self._queued_at.pop(tri.comment.id, now_s)
+        reason = stale_reason(tri, waited)
+        if reason is None:
+            return None
+        log.info("comment %s not answered: %s", tri.comment.id, reason)
+        return CommentSkipped(tri.comment.id, reason, (STALE_FLAG,))
+
+    # -- "are you real?" ------------------------------------------------------------------------
+    def said_ai(self, now_s: float, *, answer: bool) -> list[Triaged]:
+        """The host just said it is an AI (`answer`: answering the question; else the spoken disclosure):
+        everyone waiting to hear it heard it. Returns them, to be recorded as answered by that line."""
+        return self.identity.said(now_s, answer=answer)
+
+    # -- for the console and the end of the show -----------------------------------------------
+    def snapshot(self) -> list[Triaged]:
+        """The comments waiting, in the order they will be taken ("are you real?" first)."""
+        return [*self.identity.waiting, *self.queue.snapshot()]
+
+    def __len__(self) -> int:
+        return len(self.queue) + len(self.identity)
