@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 from avatar.player import Player, PlayerStats
 from avatar.sinks.encode import metadata_text
 from avatar.sinks.mp4 import Mp4Sink
+from compliance.metadata import aigc_label
 from voice.types import Speech
 
 log = logging.getLogger(__name__)
@@ -46,19 +46,6 @@ class ClipResult:
     lang: str = ""
     render_s: float = 0.0  # wall time of the whole job
     parts: list[tuple[float, Speech]] = field(default_factory=list)  # (start in the clip, utterance)
-
-
-def aigc_label(produce_id: str | None = None, producer: str = "nightshift") -> dict[str, Any]:
-    """The machine-readable AI label (GB 45438 Annex E fields) for a file the engine writes."""
-    return {
-        "Label": 1,
-        "ContentProducer": producer,
-        "ProduceID": produce_id or uuid.uuid4().hex,
-        "ReservedCode1": "",
-        "ContentPropagator": "",
-        "PropagateID": "",
-        "ReservedCode2": "",
-    }
 
 
 def default_labeller(lang: str, fps: float) -> Callable[[np.ndarray], None]:
@@ -97,7 +84,7 @@ def write_clip(
     items = list(items)
     first = next((i for i in items if isinstance(i, Speech)), None)
     rate = first.sample_rate if first is not None else 22050
-    tags = metadata_text(metadata if metadata is not None else {"AIGC": aigc_label()})
+    tags = metadata_text(metadata if metadata is not None else {"AIGC": aigc_label("nightshift")})
     sink = Mp4Sink(out_mp4, tags)
     parts: list[tuple[float, Speech]] = []
     player = Player(

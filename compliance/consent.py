@@ -38,8 +38,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from dialogue.catalog import describe_validation_error
-from dialogue.errors import InputError
+from core.errors import InputError
+from core.validation import describe_validation_error
+from core.yamlfile import load_yaml
 
 Kind = Literal["portrait", "voice"]
 
@@ -180,15 +181,7 @@ class ConsentRegistry:
     def load(cls, path: str | Path) -> ConsentRegistry:
         """Read and validate a consent YAML file; InputError names the field on any problem."""
         p = Path(path)
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise InputError(str(p), f"cannot read: {e.strerror or e}") from None
-        except UnicodeDecodeError:
-            raise InputError(str(p), "not UTF-8 text") from None
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            raise InputError(str(p), f"{'line ' + str(mark.line + 1) + ': ' if mark else ''}not valid YAML") from None
+        data = load_yaml(p)
         if data is None:
             data = {}
         if not isinstance(data, dict):

@@ -9,8 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compliance.consent import ConsentDecision
-from dialogue.catalog import describe_validation_error
-from dialogue.errors import InputError
+from core.errors import InputError
+from core.validation import describe_validation_error
 
 Approval = Literal["none", "answers", "all"]
 

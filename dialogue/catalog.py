@@ -6,10 +6,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from dialogue.errors import InputError
+from core.errors import InputError
+from core.validation import describe_validation_error, format_loc  # noqa: F401  (show.config imports them here)
+from core.yamlfile import load_yaml
 
 CURRENCY_SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
@@ -97,50 +98,6 @@ class Catalog(_Strict):
         return f"{symbol}{text}"
 
 
-_MESSAGES = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field",
-    "string_type": "not a text",
-    "list_type": "not a list",
-    "dict_type": "not a mapping",
-    "model_type": "not a mapping",
-    "int_type": "not a whole number",
-    "int_parsing": "not a whole number",
-    "float_type": "not a number",
-    "float_parsing": "not a number",
-    "too_short": "must not be empty",
-    "string_too_short": "must not be empty",
-    "greater_than_equal": "must not be negative",
-}
-
-
-def format_loc(loc: tuple[int | str, ...]) -> str:
-    """('products', 2, 'price') → 'products[2].price'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def describe_validation_error(err: ValidationError) -> list[str]:
-    """Each pydantic error as `field.path: what is wrong`."""
-    lines = []
-    for e in err.errors():
-        msg = _MESSAGES.get(e["type"])
-        if msg is None:
-            msg = str(e["msg"]).removeprefix("Value error, ")
-            if msg.startswith("products[") and ":" in msg:  # already carries its own path
-                lines.append(msg)
-                continue
-        elif e["type"] == "string_pattern_mismatch":
-            msg = f"does not match {e.get('ctx', {}).get('pattern')}"
-        lines.append(f"{format_loc(tuple(e['loc']))}: {msg}")
-    return lines
-
-
 def parse_catalog(data: Any, source: str = "catalog") -> Catalog:
     if not isinstance(data, dict):
         raise InputError(source, "the catalog must be a YAML mapping with shop:, products: and faq:")
@@ -152,19 +109,4 @@ def parse_catalog(data: Any, source: str = "catalog") -> Catalog:
 
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog YAML file; raise InputError naming the field on any problem."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise InputError(str(p), f"cannot read: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(str(p), f"not UTF-8 text (byte {e.start})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InputError(str(p), f"{where}not valid YAML ({getattr(e, 'problem', e)})") from None
-    return parse_catalog(data, str(p))
+    return parse_catalog(load_yaml(path), str(path))

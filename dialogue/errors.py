@@ -1,15 +1,13 @@
-"""Errors that mean "the user's input is wrong": the CLI turns them into exit code 2."""
+"""Errors that mean "the user's input is wrong": the CLI turns them into exit code 2.
+
+`InputError` lives in `core.errors` (compliance and show raise it too); it is the same class here.
+"""
 
 from __future__ import annotations
 
+from core.errors import InputError
 
-class InputError(Exception):
-    """Bad input: names the file (and line or field) and says what is wrong."""
-
-    def __init__(self, source: str, what: str) -> None:
-        super().__init__(f"{source}: {what}")
-        self.source = source
-        self.what = what
+__all__ = ["InputError", "ModelError"]
 
 
 class ModelError(InputError):

@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 import assets
-from avatar.clip import aigc_label, render_clip, write_clip
+from avatar.clip import render_clip, write_clip
 from avatar.lipsync import measure_mp4
 from avatar.render import Renderer
 from avatar.rig import RigError, build_rig
 from avatar.sinks import read_mp4_metadata
 from avatar.types import FaceParams
+from compliance.metadata import aigc_label
 from voice.tts.espeak import EspeakTTS
 from voice.tts.piper import PiperTTS
 
@@ -36,7 +37,7 @@ def streams(path: Path) -> dict[str, dict]:
 
 def test_say_renders_a_labelled_lip_synced_clip(piper: PiperTTS, tmp_path: Path) -> None:
     out = tmp_path / "clip.mp4"
-    label = aigc_label("clip-42")
+    label = aigc_label("nightshift", produce_id="clip-42")
     result = render_clip("Hello! Bob bought my mom a big blue bamboo lamp for $24.50.", PORTRAIT, out, piper, "en",
                          {"AIGC": label})
     assert result.path == out and result.voice == "piper" and result.lang == "en"
