@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from avatar.render.backdrop import load_backdrop
+from avatar.rig.backdrop import load_backdrop
 from avatar.rig import landmarks as L
 from avatar.rig.detect import Face, find_faces, person_mask
 from avatar.rig.errors import RigError

@@ -37,12 +37,6 @@ class Rig:
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def preview(self) -> np.ndarray:
-        """RGB picture of what was found: mesh, landmarks, lips and eyes, irises, person outline, regions."""
-        from avatar.rig.preview import draw_preview
-
-        return draw_preview(self)
-
     def save(self, path: str | Path) -> None:
         """Write the rig to an .npz cache (no pickles)."""
         arrays: dict[str, np.ndarray] = {}

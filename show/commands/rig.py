@@ -37,6 +37,7 @@ def write_png(path: Path, rgb) -> None:  # type: ignore[no-untyped-def]
 
 def run_rig(args: argparse.Namespace) -> int:
     """Build the rig for args.image and write its preview to args.out. Exit 2 for an unusable portrait."""
+    from avatar.render import draw_preview
     from avatar.rig import RigError, build_rig
 
     image = Path(args.image)
@@ -55,7 +56,7 @@ def run_rig(args: argparse.Namespace) -> int:
             src, msg = str(image), msg.removeprefix(f"{image}: ")
         raise InputError(src, msg) from None
     try:
-        write_png(out, rig.preview())
+        write_png(out, draw_preview(rig))
     except OSError as e:
         raise InputError(str(out), f"cannot write the preview ({e.strerror or e})") from None
     for note in rig.notes:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from avatar.render import Renderer, load_backdrop
+from avatar.render import Renderer, draw_preview, load_backdrop
 from avatar.rig import Rig, RigError, build_rig
 from avatar.rig import landmarks as L
 from avatar.types import FaceParams
@@ -145,7 +145,7 @@ def test_truncated_image_file(portraits: dict[str, Path], tmp_path: Path) -> Non
 
 
 def test_preview_draws_what_was_found(default_rig: Rig) -> None:
-    img = default_rig.preview()
+    img = draw_preview(default_rig)
     w, h = default_rig.size
     assert img.dtype == np.uint8 and img.shape[1] == w and img.shape[0] > h  # plus the closed/open/blink strip
     # the inner lip line is drawn in red, the eyes in green, on top of the face

@@ -1,16 +1,17 @@
-"""The rig preview: the framed host with what the rig found drawn over it, plus three test renders."""
+"""The rig preview: the framed host with what the rig found drawn over it, plus three test renders.
+
+It lives beside the renderer (it renders), above the rig it draws: `draw_preview(rig)`.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
+from avatar.render.renderer import Renderer
 from avatar.rig import landmarks as L
-
-if TYPE_CHECKING:
-    from avatar.rig.model import Rig
+from avatar.rig.model import Rig
+from avatar.types import FaceParams
 
 CYAN, GREEN, RED, ORANGE, YELLOW, WHITE = (0, 220, 255), (60, 230, 90), (255, 60, 60), (255, 160, 40), (255, 230, 0), (255, 255, 255)
 
@@ -25,9 +26,6 @@ def _box(img: np.ndarray, box: tuple[int, int, int, int], color: tuple[int, int,
 
 def draw_preview(rig: Rig) -> np.ndarray:
     """RGB image: mesh, points, lips, eyes, irises, person outline and warp regions; closed/open/blink strip."""
-    from avatar.render import Renderer
-    from avatar.types import FaceParams
-
     base = rig.canvas.astype(np.float32) * 0.8
     img = base.astype(np.uint8)
     p = rig.landmarks.astype(np.float64)
