@@ -59,15 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     av = au_sub.add_parser("verify", help="check the hash chain of an audit log; exit 0 if intact, 1 if not")
     av.add_argument("log")
 
-    b = sub.add_parser("bench", help="measure a part and write the bench JSON")
-    b.add_argument("area", choices=["dialogue", "voice", "avatar", "show", "console", "soak", "load"])
-    b.add_argument("--json", default=None, help="write the figures to this file")
-    b.add_argument("--n", type=int, default=None, help="how many samples")
-    b.add_argument("--hours", type=float, default=8.0, help="soak: hours of programme time (default 8)")
-    b.add_argument("--clock", choices=["fast", "realtime"], default="fast",
-                   help="soak: the programme's own clock (faster than real time), or the wall clock")
-    b.add_argument("--rate", type=float, default=200.0, help="load: comments a second into the ingest (default 200)")
-    b.add_argument("--seconds", type=float, default=60.0, help="load: how long the flood lasts (default 60)")
+    from show.commands.bench import add_bench_parser
+
+    b = add_bench_parser(sub)
     _add_model_args(b, catalog=False)
 
     from show.commands.consent import add_consent_parser
@@ -138,9 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_consent(args)
         if args.cmd == "bench":
-            from bench import run_bench
+            from show.commands.bench import run_bench_command
 
-            return run_bench(args)
+            return run_bench_command(args)
     except InputError as e:
         print(f"nightshift: {e}", file=sys.stderr)
         return 2
