@@ -73,7 +73,7 @@ class AuditLog:
     def append(self, kind: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """Write one entry durably and return it."""
         with self._lock:
-            body = {"seq": self._seq + 1, "ts": round(time.time(), 3), "kind": kind, "data": data or {},
+            body: dict[str, Any] = {"seq": self._seq + 1, "ts": round(time.time(), 3), "kind": kind, "data": data or {},
                     "prev": self._prev}
             entry = {**body, "hash": _digest(self._prev, body)}
             line = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

@@ -90,9 +90,10 @@ def write_png(path: str | Path, rgb: np.ndarray, label: dict[str, Any]) -> Path:
 def read_png_label(path: str | Path) -> dict[str, Any]:
     """The AIGC label of a PNG file."""
     from PIL import Image
+    from PIL.PngImagePlugin import PngImageFile
 
     with Image.open(path) as im:
-        text = im.text.get(AIGC_KEY) if hasattr(im, "text") else None  # type: ignore[attr-defined]
+        text = im.text.get(AIGC_KEY) if isinstance(im, PngImageFile) else None
     return parse_aigc(text, str(path))
 
 

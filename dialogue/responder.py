@@ -12,7 +12,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from dialogue.catalog import Catalog
@@ -50,7 +50,7 @@ class Reply:
     `sources` (the catalog entries the answer rests on) is known before the first sentence."""
 
     def __init__(self, responder: Responder, t: Triaged, current_sku: str | None) -> None:
-        self._gen = responder._run(t, current_sku, self)
+        self._gen: Generator[str, None, None] = responder._run(t, current_sku, self)
         self.draft: Draft | None = None
         self.sources: tuple[str, ...] = ()
         self.timing = Timing()
@@ -111,7 +111,7 @@ class Responder:
         # "how much?" asks about the product on screen; a product named in a language the catalog does not
         # use ("卫衣" in an English shop) may be another one, so the viewer is asked which they mean
         on_screen = current_sku and t.intent in _PHRASED - {Intent.FAQ} and "product_name_in_another_language" not in t.flags
-        skus = t.product_skus or ([current_sku] if on_screen else [])
+        skus = t.product_skus or ([current_sku] if current_sku and on_screen else [])
         sheets: list[FactSheet] = []
         if "asks_discount" in t.flags:
             sheets.append(self._discount_sheet())
@@ -138,7 +138,7 @@ class Responder:
         return FactSheet(text=text, sources=["policy:promotions"], support=[text, *promos])
 
     # -- how to say it ---------------------------------------------------------------------
-    def _run(self, t: Triaged, current_sku: str | None, reply: Reply) -> Iterator[str]:
+    def _run(self, t: Triaged, current_sku: str | None, reply: Reply) -> Generator[str, None, None]:
         start = time.perf_counter()
         c = t.comment
         flags = [f"intent:{t.intent.value}", f"lang:{t.lang}", *t.flags]

@@ -55,11 +55,11 @@ def check_output(text: str, lang: str, *, promotions: Sequence[str] = ()) -> lis
         found["absolute"] = [h for h in found["absolute"] if not covered((h[0], h[1]), claims)]
 
     out: list[tuple[int, Violation]] = []
-    for rule in RULES:
+    for name in RULES:
         seen: set[tuple[int, int]] = set()
-        for s, e, reason in sorted(found.get(rule, [])):
+        for s, e, reason in sorted(found.get(name, [])):
             if (s, e) not in seen:
                 seen.add((s, e))
-                out.append((s, Violation(rule, text[s:e], reason)))
+                out.append((s, Violation(name, text[s:e], reason)))
     out.sort(key=lambda item: item[0])
     return [v for _, v in out]

@@ -132,8 +132,8 @@ def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _CLAUSE_END.finditer(text, 0, pos):
         start = m.end()
-    m = _CLAUSE_END.search(text, pos)
-    return start, (m.start() if m else len(text))
+    after = _CLAUSE_END.search(text, pos)
+    return start, (after.start() if after else len(text))
 
 
 _NEG_BEFORE = re.compile(
