@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from assets.fonts import cjk_font_path
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 
 class Layer(Protocol):
@@ -54,13 +57,13 @@ def blend(frame: np.ndarray, bmp: Bitmap, x: int, y: int) -> None:
 
 
 @lru_cache(maxsize=16)
-def _font(px: int, bold: bool):  # type: ignore[no-untyped-def]
+def _font(px: int, bold: bool) -> FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(str(cjk_font_path(bold)), px)
 
 
-def _wrap(text: str, font, max_w: int, max_lines: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _wrap(text: str, font: FreeTypeFont, max_w: int, max_lines: int) -> list[str]:
     """Break text into lines no wider than max_w: at spaces, or between any two CJK characters."""
     lines: list[str] = []
     for para in text.split("\n"):

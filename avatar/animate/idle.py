@@ -86,9 +86,9 @@ class IdleMotion:
 
     def sway(self, t: float) -> tuple[float, float, float]:
         """Head (yaw, pitch, roll) in degrees at time t."""
-        return tuple(  # type: ignore[return-value]
-            sum(a * math.sin(2 * math.pi * f * t + p) for a, f, p in self._sway[axis]) for axis in ("yaw", "pitch", "roll")
-        )
+        yaw, pitch, roll = (sum(a * math.sin(2 * math.pi * f * t + p) for a, f, p in self._sway[axis])
+                            for axis in ("yaw", "pitch", "roll"))
+        return yaw, pitch, roll
 
     def breath(self, t: float) -> float:
         """Breathing −1..1 at time t (a slightly quicker inhale than exhale)."""

@@ -72,6 +72,10 @@ class Calibration:
     """Turns FaceMeasures into FaceParams values (unsmoothed), updating the operator's baselines as it goes."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the operator (a new person takes over)."""
         self.base = Baselines()
         self._eyes: tuple[deque[float], deque[float]] = (deque(maxlen=EYE_HISTORY), deque(maxlen=EYE_HISTORY))
         self._samples: dict[str, int] = {}
@@ -82,10 +86,6 @@ class Calibration:
         """How far a neutral moves towards a new sample: a running mean at first, then a slow average."""
         k = self._samples[name] = self._samples.get(name, 1) + 1
         return max(SLOW, 1.0 / min(k, SETTLE))
-
-    def reset(self) -> None:
-        """Forget the operator (a new person takes over)."""
-        self.__init__()  # type: ignore[misc]
 
     def recenter(self, m: FaceMeasure) -> None:
         """Take this face as the neutral gaze and head pitch (the operator looking at the camera)."""

@@ -49,8 +49,9 @@ class VoiceBuffer:
         if not self.primed:
             return out, None
         heard = None
-        if self._chunks and self._chunks[0][1] is not None:
-            heard = self._chunks[0][1] + min(n, self.buffered) / 2 / self.rate  # type: ignore[operator]
+        captured = self._chunks[0][1] if self._chunks else None
+        if captured is not None:
+            heard = captured + min(n, self.buffered) / 2 / self.rate
         got = 0
         while got < n and self._chunks:
             take = min(n - got, len(self._chunks[0][0]))

@@ -8,11 +8,15 @@ fall) over a noise floor that follows the room, and the same attack/release shap
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from avatar.animate.envelope import RANGE_DB
 from avatar.player import resample
+
+if TYPE_CHECKING:
+    import av
 
 PEAK_RELEASE_S = 3.0  # a loud moment sets the scale for about this long
 MIN_PEAK = 0.01  # -40 dBFS: quieter than this is never "loud", however long the silence
@@ -28,7 +32,7 @@ class StreamResampler:
     def __init__(self, rate: int) -> None:
         self.rate = int(rate)
         self._src: int | None = None
-        self._resampler = None  # type: ignore[var-annotated]
+        self._resampler: av.AudioResampler | None = None
 
     def __call__(self, pcm: np.ndarray, sample_rate: int) -> np.ndarray:
         """The chunk at the target rate; the resampler's state runs on across calls (no clicks at the joins)."""
@@ -41,12 +45,12 @@ class StreamResampler:
             return a.copy()
         import av
 
-        if self._src != sample_rate:  # a new source rate: start a fresh resampler
+        if self._src != sample_rate or self._resampler is None:  # a new source rate: start a fresh resampler
             self._src = sample_rate
             self._resampler = av.AudioResampler(format="s16", layout="mono", rate=self.rate)
         frame = av.AudioFrame.from_ndarray(a.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = sample_rate
-        parts = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]  # type: ignore[union-attr]
+        parts = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
         return np.concatenate(parts).astype(np.int16) if parts else np.zeros(0, np.int16)
 
 

@@ -271,8 +271,10 @@ class Takeover:
                 if self._closed:
                     return
                 item, self._pending = self._pending, None
+            if item is None:  # woken with nothing to track
+                continue
             try:
-                self._track(*item)  # type: ignore[misc]
+                self._track(*item)
             except Exception as e:  # one bad frame must not end the takeover
                 log.error("tracking a camera frame failed: %s", e)
                 with self._lock:

@@ -8,11 +8,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from avatar.rig.backdrop import load_backdrop
 from avatar.rig import landmarks as L
+from avatar.rig.backdrop import load_backdrop
 from avatar.rig.detect import Face, find_faces, person_mask
 from avatar.rig.errors import RigError
-from avatar.rig.eyes import build_eye
+from avatar.rig.eyes import EyeRig, build_eye
 from avatar.rig.framing import (
     composite,
     face_box,
@@ -21,7 +21,7 @@ from avatar.rig.framing import (
     refine_mask,
     warp_to_canvas,
 )
-from avatar.rig.head import build_head
+from avatar.rig.head import HeadRig, build_head
 from avatar.rig.image import load_portrait
 from avatar.rig.interior import Interior, Sprite, build_interior
 from avatar.rig.model import Rig
@@ -103,7 +103,7 @@ def build_rig(image_path: str | Path, *, size: tuple[int, int] = (720, 1280), ba
 
 
 def _close_lips(canvas: np.ndarray, pts: np.ndarray, depth: np.ndarray, fw: float, size: tuple[int, int],
-                head, eyes) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]  # fmt: skip
+                head: HeadRig, eyes: tuple[EyeRig, EyeRig]) -> tuple[np.ndarray, np.ndarray]:
     """The canvas with the lips pressed shut (no roll-in), and the landmarks where the lips now are."""
     from avatar.render.renderer import Renderer
     from avatar.types import FaceParams
@@ -111,7 +111,7 @@ def _close_lips(canvas: np.ndarray, pts: np.ndarray, depth: np.ndarray, fw: floa
     closer = build_mouth(pts, depth, fw, size, roll_in=False, overlap=0.012 * fw)
     tmp = Rig(size=size, notes=[], landmarks=pts[:, :2].astype(np.float32), depth=depth, canvas=canvas,
               mask=np.zeros(canvas.shape[:2], np.uint8), face_width=fw, upscale=1.0, head=head, mouth=closer,
-              eyes=eyes, interior=None)  # type: ignore[arg-type]  # fmt: skip
+              eyes=eyes, interior=Interior.empty())  # fmt: skip
     closed = Renderer(tmp).render(FaceParams(lips_pressed=1.0))
     moved = pts.copy()  # the lips now meet on the midline
     moved[:, :2] += build_mouth(pts, depth, fw, size, roll_in=False).forward[3]

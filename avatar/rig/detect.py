@@ -6,6 +6,7 @@ import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import cv2
 import numpy as np
@@ -26,7 +27,7 @@ class Face:
 
 
 @lru_cache(maxsize=1)
-def _face_mesh():  # type: ignore[no-untyped-def]
+def _face_mesh() -> Any:  # a mediapipe solution (untyped)
     import mediapipe as mp
 
     return mp.solutions.face_mesh.FaceMesh(
@@ -35,7 +36,7 @@ def _face_mesh():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _segmenter():  # type: ignore[no-untyped-def]
+def _segmenter() -> Any:  # a mediapipe solution (untyped)
     import mediapipe as mp
 
     return mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
@@ -57,7 +58,7 @@ def yaw_estimate(p: np.ndarray) -> float:
 
 
 @lru_cache(maxsize=1)
-def _detector():  # type: ignore[no-untyped-def]
+def _detector() -> Any:  # a mediapipe solution (untyped)
     import mediapipe as mp
 
     return mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)

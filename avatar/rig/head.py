@@ -27,7 +27,8 @@ class HeadRig:
     forward: np.ndarray  # (4, 478, 2) float32 forward landmark motion per unit
 
 
-def _motion(q: np.ndarray, centre, e, n, a, b, fw, pivot) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _motion(q: np.ndarray, centre: np.ndarray, e: np.ndarray, n: np.ndarray, a: float, b: float, fw: float,
+            pivot: np.ndarray) -> np.ndarray:
     """Forward motion per unit of each basis at points q (..., 2)."""
     r = q - centre
     ru, rv = r @ e / a, r @ n / b

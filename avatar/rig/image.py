@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from avatar.rig.errors import RigError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = 120_000_000  # beyond this a picture is almost certainly not a portrait (and would eat memory)
 
@@ -30,8 +34,8 @@ def load_portrait(path: str | Path) -> tuple[np.ndarray, np.ndarray | None, bool
             Image.MAX_IMAGE_PIXELS = MAX_PIXELS
             with Image.open(p) as im:
                 im.load()
-                im = ImageOps.exif_transpose(im) or im
-                return _to_arrays(im)
+                upright = ImageOps.exif_transpose(im) or im
+                return _to_arrays(upright)
     except UnidentifiedImageError:
         raise RigError(f"{p}: this is not a picture Nightshift can read; use a JPEG, PNG or WebP photo.") from None
     except Image.DecompressionBombError:
@@ -40,7 +44,7 @@ def load_portrait(path: str | Path) -> tuple[np.ndarray, np.ndarray | None, bool
         raise RigError(f"{p}: the picture could not be read ({e}); it may be damaged or cut short.") from None
 
 
-def _to_arrays(im) -> tuple[np.ndarray, np.ndarray | None, bool]:  # type: ignore[no-untyped-def]
+def _to_arrays(im: Image.Image) -> tuple[np.ndarray, np.ndarray | None, bool]:
     """Fold every Pillow mode into RGB uint8 plus an optional alpha."""
     alpha: np.ndarray | None = None
     if im.mode == "P":

@@ -38,6 +38,12 @@ class Interior:
     tongue: Sprite
     softness: float  # blur (px) matching the portrait's sharpness, used for the mouth-opening edge
 
+    @classmethod
+    def empty(cls) -> Interior:
+        """Nothing painted yet: for a rig rendered only with its lips shut (the build's own lips pass)."""
+        blank = Sprite(np.zeros((0, 0, 4), np.float32), (0.0, 0.0))
+        return cls(cavity=blank, upper_teeth=blank, lower_teeth=blank, tongue=blank, softness=0.0)
+
 
 def _tone(rgb: np.ndarray, grey: bool, light: float) -> np.ndarray:
     c = np.asarray(rgb, np.float32) * light

@@ -7,6 +7,7 @@ own frame: x along the eye line, y down the face, origin at the centre of the li
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -163,7 +164,9 @@ def _band_motion(mesh: Mesh, fwd: np.ndarray, n_land: int) -> np.ndarray:
     return out
 
 
-def _fill_gap(field, fwd, box, c, e, n, y_up, y_lo, up_x, lo_x) -> None:  # type: ignore[no-untyped-def]
+def _fill_gap(field: np.ndarray, fwd: np.ndarray, box: tuple[int, int, int, int], c: np.ndarray, e: np.ndarray,
+              n: np.ndarray, y_up: Callable[[np.ndarray], np.ndarray], y_lo: Callable[[np.ndarray], np.ndarray],
+              up_x: np.ndarray, lo_x: np.ndarray) -> None:
     """Pixels between parted lips at rest: the upper half moves with the upper lip, the lower with the lower."""
     x0, y0, x1, y1 = box
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
