@@ -81,7 +81,7 @@ def portraits() -> dict[str, Path]:
     return found
 
 
-def bench_render_encode(portrait: Path, speech: Any, n: int, step: Callable[[], None]) -> dict[str, float]:
+def bench_render_encode(portrait: Path, speech: Any, n: int, step: Callable[[], object]) -> dict[str, float]:
     """Render n frames of speech (and idle when it runs out) and encode each, timing both separately."""
     import cv2
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -31,6 +32,9 @@ from compliance.audit import verify
 from dialogue.sources.credentials import new_token
 from show.commands.run import run_show
 from show.config import load_show
+
+if TYPE_CHECKING:
+    from show.runtime import Brain
 
 SAMPLE_S = 0.5  # wall seconds between samples
 
@@ -50,33 +54,34 @@ class _LoadSampler(_Sampler):
         """Tell the sender the show is on air: the flood starts."""
         if self.flood_started != self.flood_started:  # not yet (nan)
             self.flood_started = time.time()
+            stdin = self.sender.stdin
             try:
-                self.sender.stdin.write("go\n")  # type: ignore[union-attr]
-                self.sender.stdin.flush()  # type: ignore[union-attr]
+                if stdin is not None:
+                    stdin.write("go\n")
+                    stdin.flush()
             except OSError:
                 pass
 
-    def _run(self) -> None:
-        brain = self.brain
-        program = brain.program  # type: ignore[union-attr]
+    def _run(self, brain: Brain) -> None:
+        program = brain.program
         ended_at: float | None = None
         while not self._stop.wait(SAMPLE_S):
             now = program.now_s
             if now <= 0:  # not on air yet: the programme's clock has not started
                 continue
-            sources = brain._sources  # type: ignore[union-attr]
+            sources = brain._sources
             ingest = getattr(sources[0][0], "_queue", None) if sources else None
-            self.load_rows.append((time.time(), now, time.monotonic(), _rss_mb(), float(len(brain.queue)),  # type: ignore[union-attr]
-                                   float(brain.inbox.qsize()), float(ingest.qsize() if ingest else 0),  # type: ignore[union-attr]
-                                   float(brain._shed), float(program.stats.dropped)))  # type: ignore[union-attr]
-            self.rows.append((now, self.load_rows[-1][3], self._offset_ms()))
+            self.load_rows.append((time.time(), now, time.monotonic(), _rss_mb(), float(len(brain.queue)),
+                                   float(brain.inbox.qsize()), float(ingest.qsize() if ingest else 0),
+                                   float(brain._shed), float(program.stats.dropped)))
+            self.rows.append((now, self.load_rows[-1][3], self._offset_ms(brain)))
             if now >= self.before_s:
                 self.go()
             if ended_at is None and now >= self.before_s and self.sender.poll() is not None:
                 ended_at = time.monotonic()
                 self.flood_ended = time.time()
             if ended_at is not None and time.monotonic() - ended_at >= self.after_s:
-                brain.stop()  # type: ignore[union-attr]
+                brain.stop()
                 return
 
 
@@ -124,7 +129,8 @@ def bench_load(rate: float = 200.0, seconds: float = 60.0, *, before_s: float = 
             logging.getLogger().removeHandler(said)
             sampler.stop()
             try:
-                sender.stdin.close()  # type: ignore[union-attr]
+                if sender.stdin is not None:
+                    sender.stdin.close()
                 sender.wait(timeout=60)
             except (OSError, subprocess.TimeoutExpired):
                 sender.kill()
@@ -140,7 +146,7 @@ def _lag_ms(s: _LoadSampler) -> np.ndarray:
     into (the clock counts whole frames: up to 1/fps between two is not lateness)."""
     rows = np.array(s.load_rows or [(0.0,) * 9])
     behind = (rows[:, 2] - rows[:, 1]) * 1000.0
-    frame_ms = 1000.0 / s.brain.program.fps if s.brain is not None else 40.0  # type: ignore[attr-defined]
+    frame_ms = 1000.0 / s.brain.program.fps if s.brain is not None else 40.0
     return np.clip(behind - behind.min() - frame_ms, 0.0, None)
 
 

@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -23,6 +24,11 @@ from bench.traffic import write_night
 from compliance.audit import verify
 from show.commands.run import run_show
 from show.config import load_show
+
+if TYPE_CHECKING:
+    from compliance.gate import Utterance
+    from show.runtime import Brain
+    from voice.types import Speech
 
 SAMPLE_S = 2.0  # wall seconds between samples
 
@@ -43,24 +49,25 @@ class _Sampler:
         self.latency: list[tuple[float, float]] = []  # (programme s of first audio, ms from arrival)
         self._stop = threading.Event()
         self._answered: set[str] = set()
-        self.brain = None
+        self.brain: Brain | None = None
 
-    def attach(self, brain) -> None:  # type: ignore[no-untyped-def]
+    def attach(self, brain: Brain) -> None:
         self.brain = brain
         brain.on_line = self._line
-        threading.Thread(target=self._run, daemon=True, name="soak-sampler").start()
+        threading.Thread(target=self._run, args=(brain,), daemon=True, name="soak-sampler").start()
 
-    def _line(self, u, speech, pts: float) -> None:  # type: ignore[no-untyped-def]
-        got = self.brain.received_at(u.comment_id) if u.comment_id else None  # type: ignore[union-attr]
-        if got is not None and u.kind == "answer" and u.comment_id not in self._answered:  # a reply's first line
-            self._answered.add(u.comment_id)
+    def _line(self, u: Utterance, speech: Speech, pts: float) -> None:
+        brain, cid = self.brain, u.comment_id
+        got = brain.received_at(cid) if brain is not None and cid else None
+        if got is not None and cid and u.kind == "answer" and cid not in self._answered:  # a reply's first line
+            self._answered.add(cid)
             self.latency.append((pts, (time.monotonic() - got) * 1000.0))
 
-    def _offset_ms(self) -> float:
+    def _offset_ms(self, brain: Brain) -> float:
         """The recording's video end − audio end. The clock writes a frame's picture just before its sound,
         so a read can fall between the two and see one frame of offset that is not there: a real offset
         persists, so the smallest of three reads a few milliseconds apart is taken."""
-        for s in self.brain.program.sinks:  # type: ignore[union-attr]
+        for s in brain.program.sinks:
             enc = getattr(s, "_enc", None)
             if enc is not None and hasattr(enc, "video_end_s"):
                 reads = []
@@ -70,13 +77,13 @@ class _Sampler:
                 return min(reads, key=abs)
         return float("nan")
 
-    def _run(self) -> None:
+    def _run(self, brain: Brain) -> None:
         from tqdm import tqdm
 
         with tqdm(total=round(self.hours * 3600), unit="s", desc="programme", mininterval=5) as bar:
             while not self._stop.wait(SAMPLE_S):
-                now = self.brain.program.now_s  # type: ignore[union-attr]
-                self.rows.append((now, _rss_mb(), self._offset_ms()))
+                now = brain.program.now_s
+                self.rows.append((now, _rss_mb(), self._offset_ms(brain)))
                 bar.update(max(0, round(now) - bar.n))
 
     def stop(self) -> None:

@@ -51,8 +51,8 @@ def night(hours: float, *, seed: int = 7, burst_every_s: float = 1800.0, burst_r
     return out
 
 
-def write_night(path: Path, hours: float, **kw: float) -> int:
-    rows = night(hours, **kw)  # type: ignore[arg-type]
+def write_night(path: Path, hours: float, *, seed: int = 7, **kw: float) -> int:
+    rows = night(hours, seed=seed, **kw)
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return len(rows)
 
