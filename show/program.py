@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from avatar.player import resample
 from avatar.types import FaceParams, VideoFrame
 from voice.boundaries import next_boundary, word_boundaries
+from voice.resample import resample
 from voice.types import Speech
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from avatar.animate.envelope import RANGE_DB
-from avatar.player import resample
+from voice.resample import resample
 
 if TYPE_CHECKING:
     import av

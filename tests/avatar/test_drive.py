@@ -19,13 +19,13 @@ import pytest
 
 from avatar.drive import FaceTracker, MicDriver, StreamResampler
 from avatar.drive.fakecam import AUDIO_RATE, FakeCam, jaw_pattern, voice
-from avatar.player import resample
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.types import FaceParams
 from tests.avatar.chromium_capture import capture
 from tests.avatar.drive_media import FPS, RATE, SECONDS, corr, read_y4m
 from tests.avatar.portraits import astronaut, hopper, save, turned
+from voice.resample import resample
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,13 @@ from avatar.animate import Animator
 from avatar.drive import Takeover
 from avatar.drive.fakecam import AUDIO_RATE, FakeCam, voice
 from avatar.lipsync import ApertureSink
-from avatar.player import resample
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.types import FaceParams, VideoFrame
 from show.program import Program
 from tests.avatar.drive_media import FPS, RATE, SECONDS, AudioRecorder, corr
 from tests.avatar.portraits import astronaut
+from voice.resample import resample
 from voice.types import Speech
 
 

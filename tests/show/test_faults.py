@@ -72,8 +72,8 @@ def test_voice_crash_mid_show_is_retried_with_espeak_and_piper_speaks_again(tmp_
     later = spoken[at + 1:]
     assert later and all(s["voice"].startswith("piper:") for s in later), "Piper speaks the lines after it"
     # the line is on the recording: espeak's rendering of it is found in the MP4's audio, and it is loud
-    from avatar.player import resample
     from voice.normalize import normalize
+    from voice.resample import resample
     from voice.tts import create
 
     line = create("espeak").synthesize(normalize(fallback["text"], "en"), "en")
