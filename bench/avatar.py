@@ -134,42 +134,68 @@ def bench_label(n: int = 300) -> dict[str, float]:
 
 
 def bench_lipsync(portrait: Path, speech: Any) -> dict[str, float]:
-    """Play the speech through the real player and re-detect the mouth in every frame."""
+    """Play the speech through the show's programme clock (offline) and re-detect the mouth in every frame."""
     from avatar.animate import Animator
     from avatar.lipsync import ApertureSink
-    from avatar.player import Player
+    from show.program import Program
 
     sink = ApertureSink()
-    player = Player(_renderer(portrait, every_layer=False), Animator(fps=FPS, seed=0), [sink], fps=FPS,
-                    sample_rate=speech.sample_rate)
-    with player:
-        player.idle(0.4)
-        start = player.play(speech)
-        player.idle(0.4)
-    return sink.report(speech, start).figures()
+    program = Program(render=_renderer(portrait, every_layer=False).render, animator=Animator(fps=FPS, seed=0),
+                      sinks=[sink], fps=FPS, sample_rate=speech.sample_rate, realtime=False)
+    started: list[float] = []
+    program.start()
+    try:
+        program.run_for(0.4)
+        program.enqueue(speech, on_event=lambda kind, pts: started.append(pts) if kind == "first_audio" else None)
+        program.run_for(speech.duration_s + 0.4 + 1.0 / FPS)
+    finally:
+        program.stop()
+    return sink.report(speech, started[0]).figures()
 
 
 def bench_rtmp(portrait: Path, speech: Any, seconds: float = 60.0) -> dict[str, float]:
-    """Push `seconds` of programme in real time to a local nginx-rtmp; measure what it recorded."""
+    """Push `seconds` of programme in real time to a local nginx-rtmp through the show's programme clock (the
+    sentence, then 0.6 s of idle face, over and over); measure what the server recorded."""
     import av
 
     from avatar.animate import Animator
-    from avatar.player import Player
     from avatar.sinks import RtmpSink
+    from show.program import Program
 
     if not _repo_on_path():
         raise RuntimeError("the RTMP bench needs the repository's tests/avatar/nginx_rtmp.py")
     from tests.avatar.nginx_rtmp import NginxRtmp
 
+    renderer = _renderer(portrait)
+    render_s: list[float] = []
+
+    def render(params: Any) -> np.ndarray:
+        t = time.perf_counter()
+        image: np.ndarray = renderer.render(params)
+        render_s.append(time.perf_counter() - t)
+        return image
+
     with tempfile.TemporaryDirectory() as tmp, NginxRtmp(Path(tmp)) as server:
         sink = RtmpSink(server.url("bench"))
-        player = Player(_renderer(portrait), Animator(fps=FPS, seed=0), [sink], fps=FPS, realtime=True,
-                        sample_rate=speech.sample_rate)
-        with player:
-            while player.t_s + speech.duration_s <= seconds:
-                player.play(speech)
-                player.idle(min(0.6, seconds - player.t_s))
-            player.idle(seconds - player.t_s)
+        program = Program(render=render, animator=Animator(fps=FPS, seed=0), sinks=[sink], fps=FPS,
+                          sample_rate=speech.sample_rate, realtime=True)
+        next_at = [0.0]  # programme time the next sentence may start: 0.6 s after the last one ended
+
+        def on_event(kind: str, pts: float) -> None:
+            if kind == "done":
+                next_at[0] = pts + 0.6
+
+        program.start()
+        try:
+            while program.now_s < seconds:
+                now = program.now_s
+                if not program.speaking and now >= next_at[0] and now + speech.duration_s <= seconds:
+                    next_at[0] = float("inf")  # until this one is done
+                    program.enqueue(speech, on_event=on_event)
+                time.sleep(0.01)
+        finally:
+            program.stop()
+        pushed_s = program.now_s
         time.sleep(0.5)
         received = 0.0
         for flv in server.recordings():
@@ -179,10 +205,10 @@ def bench_rtmp(portrait: Path, speech: Any, seconds: float = 60.0) -> dict[str, 
                 received += max(pts) - min(pts) + 1.0 / FPS
     return {
         "rtmp_60s_received_s": round(received, 2),
-        "rtmp_60s_pushed_s": round(player.t_s, 2),
-        "rtmp_60s_player_dropped_frames": float(player.stats.frames_dropped),
+        "rtmp_60s_pushed_s": round(pushed_s, 2),
+        "rtmp_60s_player_dropped_frames": float(program.stats.dropped),
         "rtmp_60s_sink_dropped_frames": float(sink.stats.frames_dropped),
-        "rtmp_60s_render_ms_per_frame": round(player.stats.render_ms_per_frame, 2),
+        "rtmp_60s_render_ms_per_frame": round(1000.0 * statistics.fmean(render_s), 2) if render_s else 0.0,
     }
 
 
