@@ -21,6 +21,15 @@ from avatar.sinks.base import SinkCapabilities, SinkError, VideoSink, as_pcm, re
 log = logging.getLogger(__name__)
 
 
+def output_devices() -> list[dict[str, Any]]:
+    """PortAudio's output devices (empty when there is no sound card or sounddevice is missing)."""
+    try:
+        import sounddevice as sd
+    except (ImportError, OSError):
+        return []
+    return [dict(d) for d in sd.query_devices() if d.get("max_output_channels", 0) > 0]
+
+
 @register("audio")
 class AudioDeviceSink(VideoSink):
     """Plays the programme's audio on a device (default: the system's); frames are ignored."""
@@ -39,8 +48,6 @@ class AudioDeviceSink(VideoSink):
             import sounddevice as sd
         except (ImportError, OSError) as e:  # OSError: the PortAudio library itself is missing
             raise SinkError(f"audio output needs sounddevice and PortAudio (Debian: libportaudio2): {e}") from e
-        from voice.sinks import output_devices
-
         if not output_devices():
             raise SinkError(
                 "no audio output device found: connect one, or leave the audio out "

@@ -9,10 +9,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from avatar.sinks import SpeechWriter, WavFileSink
 from dialogue.errors import InputError
 from voice.errors import VoiceModelError, VoiceUnavailableError
 from voice.normalize import base_lang, guess_lang, normalize
-from voice.sinks import WavSink
 from voice.stream import stream_speech
 from voice.tts.base import TTSBackend, create
 
@@ -88,7 +88,8 @@ def run_say(args: argparse.Namespace) -> int:
     log.debug("normalised: %r", spoken)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        sink = WavSink(out, {"AIGC": _aigc_label(uuid.uuid4().hex), "ISFT": "nightshift", "INAM": text[:200]})
+        sink = SpeechWriter(WavFileSink(out, {"AIGC": _aigc_label(uuid.uuid4().hex), "ISFT": "nightshift",
+                                              "INAM": text[:200]}))
     except OSError as e:
         raise InputError("--out", f"{out}: cannot write ({e.strerror or e})") from None
     t0 = time.perf_counter()

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.sinks import WavSink
+from avatar.sinks import SpeechWriter, WavFileSink
 from voice.types import Speech
 from voice.wav import WavWriter, read_wav, read_wav_info, write_wav
 
@@ -106,13 +106,14 @@ def test_wav_sink(tmp_path: Path) -> None:
     path = tmp_path / "sink.wav"
     a = Speech(pcm=_tone(2205), sample_rate=22050, text="a")
     b = Speech(pcm=_tone(4410), sample_rate=22050, text="b")
-    sink = WavSink(path, {"AIGC": AIGC, "ISFT": "nightshift"})
+    wav = WavFileSink(path, {"AIGC": AIGC, "ISFT": "nightshift"})
+    sink = SpeechWriter(wav)
     sink.write(a)
     sink.write(b)
     assert sink.duration_s == pytest.approx(0.3)
     with pytest.raises(ValueError, match="16000 Hz"):
         sink.write(Speech(pcm=_tone(100), sample_rate=16000, text="c"))
-    sink.metadata["ProduceID"] = "p-1"
+    wav.metadata["ProduceID"] = "p-1"
     sink.close()
     sink.close()
     info = read_wav_info(path)
@@ -125,7 +126,7 @@ def test_wav_sink(tmp_path: Path) -> None:
 
 def test_empty_wav_sink_still_writes_a_labelled_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.wav"
-    WavSink(path, {"AIGC": AIGC}).close()
+    SpeechWriter(WavFileSink(path, {"AIGC": AIGC})).close()
     assert json.loads(read_wav_info(path)["AIGC"]) == AIGC
     with wave.open(str(path), "rb") as w:
         assert w.getnframes() == 0
