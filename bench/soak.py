@@ -136,8 +136,9 @@ def _file_offset_ms(path: Path) -> float:
             c.seek(max(0, c.duration - 10 * av.time_base))  # the last seconds are enough
         ends: dict[str, float] = {}
         for p in c.demux():
-            if p.pts is not None:
-                end = float((p.pts + (p.duration or 0)) * p.stream.time_base)
+            time_base = p.stream.time_base
+            if p.pts is not None and time_base is not None:
+                end = float((p.pts + (p.duration or 0)) * time_base)
                 ends[p.stream.type] = max(ends.get(p.stream.type, end), end)
     if "video" not in ends or "audio" not in ends:
         return float("nan")

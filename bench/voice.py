@@ -24,7 +24,7 @@ def _p50_ms(samples: list[float]) -> float:
 
 def bench_voice(n: int) -> dict[str, float]:
     """Measure the voice stage: {piper_load_s, piper_rtf, piper_first_audio_ms, espeak_rtf, ...}."""
-    import piper  # noqa: F401  (import cost is not load cost)
+    import piper as _piper_lib  # noqa: F401  (import cost is not load cost)
 
     from voice.stream import stream_speech
     from voice.tts.espeak import EspeakTTS
@@ -35,12 +35,12 @@ def bench_voice(n: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     with tqdm(total=steps, desc="voice bench", file=sys.stderr, unit="step") as bar:
         t0 = time.perf_counter()
-        piper = PiperTTS()
+        piper_tts = PiperTTS()
         figures["piper_load_s"] = round(time.perf_counter() - t0, 3)
         espeak = EspeakTTS()
         bar.update(1)
 
-        for name, backend in (("piper", piper), ("espeak", espeak)):
+        for name, backend in (("piper", piper_tts), ("espeak", espeak)):
             backend.synthesize("Warm up.", "en")
             synth_s = audio_s = 0.0
             for sentence in RTF_SENTENCES:
@@ -56,7 +56,7 @@ def bench_voice(n: int) -> dict[str, float]:
         firsts: list[float] = []
         for _ in range(n):
             t0 = time.perf_counter()
-            next(iter(piper.voice.synthesize(FIRST_AUDIO_SENTENCE, include_alignments=True)))
+            next(iter(piper_tts.voice.synthesize(FIRST_AUDIO_SENTENCE, include_alignments=True)))
             firsts.append(time.perf_counter() - t0)
             bar.update(1)
         figures["piper_first_audio_ms"] = _p50_ms(firsts)
@@ -74,7 +74,7 @@ def bench_voice(n: int) -> dict[str, float]:
         firsts = []
         for _ in range(n):
             t0 = time.perf_counter()
-            with stream_speech(piper, text, "en") as stream:
+            with stream_speech(piper_tts, text, "en") as stream:
                 next(stream)
                 firsts.append(time.perf_counter() - t0)
             bar.update(1)
