@@ -3,6 +3,9 @@
 Every line is `{"seq", "ts", "kind", "data", "prev", "hash"}` where `hash` is the SHA-256 of `prev` and
 the canonical JSON of the other fields. A sidecar `LOG.head` holds the last sequence number and hash, so
 removing lines from the end is caught too. Each entry is flushed and fsynced before `append` returns.
+
+`subscribe` hands each entry, once written, to a reader in the same process (the operator console's audit
+panel): nothing needs to read the file back to learn what was recorded.
 """
 
 from __future__ import annotations
@@ -10,12 +13,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 
@@ -45,6 +52,7 @@ class AuditLog:
         self.head_path = self.path.with_name(self.path.name + ".head")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._seq, self._prev, recovered = self._recover()
         self._f = self.path.open("ab")
         if recovered:
@@ -92,7 +100,24 @@ class AuditLog:
                 raise AuditWriteError(f"{self.path}: cannot record entry {body['seq']} in {self.head_path.name} "
                                       f"({e.strerror or e})") from e
             self._seq, self._prev = body["seq"], entry["hash"]
+            for fn in self._listeners:  # in the log's order, each entry once it is on disk
+                try:
+                    fn(entry)
+                except Exception:  # a reader's failure never undoes or blocks what was recorded
+                    log.exception("an audit-log listener failed")
             return entry
+
+    def subscribe(self, fn: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+        """Call `fn` with every entry appended from now on, after it is written (on the writer's thread, in the
+        log's order, while the log is locked: `fn` must be quick and must not append). Returns the unsubscribe."""
+        with self._lock:
+            self._listeners = [*self._listeners, fn]
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners = [f for f in self._listeners if f is not fn]
+
+        return unsubscribe
 
     def _write_head(self, seq: int, digest: str) -> None:
         """Replace LOG.head atomically; a temporary file that could not be finished is removed."""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 
-from console.messages import Outcome, ShowState
+from console.messages import ActionResult, ShowState
+
+
+class Changes(Protocol):
+    """Tells when what the console shows may have changed (`show.view.ShowView`)."""
+
+    def watch(self, fn: Callable[[], None]) -> Callable[[], None]:
+        """Call `fn` (from any thread; it must be quick) at every change; returns the function that stops it."""
+        ...
 
 
 class ShowAPI(Protocol):
@@ -15,6 +24,11 @@ class ShowAPI(Protocol):
     lang: str
     takeover_operator: str | None  # who drives the host from their webcam and mic now
     takeover_console: str  # from which console (the key it gave `takeover`)
+
+    @property
+    def view(self) -> Changes:
+        """Wakes the console when the state changed (it is then pushed, not polled)."""
+        ...
 
     def snapshot(self) -> ShowState:
         """The show's state as the console shows it."""
@@ -44,33 +58,33 @@ class ShowAPI(Protocol):
         """A console closed: with their last one, the operator is off duty at once."""
         ...
 
-    def approve(self, operator: str, line_id: str) -> Outcome: ...
+    def approve(self, operator: str, line_id: str) -> ActionResult: ...
 
-    def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> Outcome:
+    def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> ActionResult:
         """Approve a held line as rewritten; `force` with a `reason` overrides a refusal by the catalog check."""
         ...
 
-    def reject(self, operator: str, line_id: str, reason: str = "") -> Outcome: ...
+    def reject(self, operator: str, line_id: str, reason: str = "") -> ActionResult: ...
 
-    def say(self, operator: str, text: str, lang: str | None = None, force: bool = False, reason: str = "") -> Outcome:
+    def say(self, operator: str, text: str, lang: str | None = None, force: bool = False, reason: str = "") -> ActionResult:
         """The operator's own words; `force` with a `reason` overrides a refusal by the catalog check."""
         ...
 
-    def pause(self, operator: str) -> Outcome: ...
+    def pause(self, operator: str) -> ActionResult: ...
 
-    def resume(self, operator: str) -> Outcome: ...
+    def resume(self, operator: str) -> ActionResult: ...
 
     def halt(self) -> None:
         """Silence the programme now, without waiting (the first half of a stop)."""
         ...
 
-    def stop(self, operator: str) -> Outcome:
+    def stop(self, operator: str) -> ActionResult:
         """Emergency stop: halt, hold until resumed, and report how soon it was silent."""
         ...
 
-    def set_product(self, operator: str, sku: str) -> Outcome: ...
+    def set_product(self, operator: str, sku: str) -> ActionResult: ...
 
-    def takeover(self, operator: str, on: bool, console: str = "") -> Outcome:
+    def takeover(self, operator: str, on: bool, console: str = "") -> ActionResult:
         """`operator` takes over (on) or hands back from the console `console` (only the one that took over)."""
         ...
 

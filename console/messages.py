@@ -1,15 +1,16 @@
 """Typed messages of the console's WebSocket, both directions (a `type` field tells them apart).
 
-Text messages are JSON of these models; preview frames are binary messages: `FRAME_HEADER` (magic,
-frame index, programme time in ms, audio level) followed by one JPEG.
+Text messages are JSON of these models: the state goes whole to a console once, then as its changes. Preview
+frames are binary messages: `FRAME_HEADER` (magic, frame index, programme time in ms, audio level) followed by
+one JPEG.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 FRAME_HEADER = struct.Struct("<4sIIf")  # b"NSF1", frame index, pts in ms, audio level 0..1
 FRAME_MAGIC = b"NSF1"
@@ -144,8 +145,8 @@ class ShowState(_Msg):
     you_drive: bool = False  # this console (this socket, not just this name) is the one driving the host
 
 
-class Outcome(_Msg):
-    """What became of one operator action."""
+class ActionResult(_Msg):
+    """The result of one operator action (what became of a comment is `show.outcomes.Outcome`)."""
 
     ok: bool
     message: str = ""
@@ -242,14 +243,31 @@ class Welcome(_Msg):
 
 
 class StateMsg(_Msg):
+    """The whole state: the first one a console gets."""
+
     type: Literal["state"] = "state"
     state: ShowState
+
+
+class StateChanges(_Msg):
+    """What changed since the last state or changes sent: new values of some `ShowState` fields, as JSON."""
+
+    type: Literal["changes"] = "changes"
+    changes: dict[str, Any]
+
+    @field_validator("changes")
+    @classmethod
+    def _fields(cls, v: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(v) - set(ShowState.model_fields)
+        if unknown:
+            raise ValueError(f"not fields of the state: {', '.join(sorted(unknown))}")
+        return v
 
 
 class Result(_Msg):
     type: Literal["result"] = "result"
     action: str
-    outcome: Outcome
+    outcome: ActionResult
 
 
 class ErrorMsg(_Msg):
@@ -257,5 +275,7 @@ class ErrorMsg(_Msg):
     message: str
 
 
-ServerMessage = Annotated[Welcome | StateMsg | Result | ErrorMsg, Field(discriminator="type")]
+ServerMessage = Annotated[Welcome | StateMsg | StateChanges | Result | ErrorMsg, Field(discriminator="type")]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+Outcome = ActionResult  # the former name, still imported by show.control

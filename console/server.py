@@ -5,6 +5,10 @@ may send the token as `Authorization: Bearer` instead, never in the URL. Without
 4401; wrong bearer tokens are rate limited per address (429 / close 4429) and audited. A WebSocket's Origin must
 be the console's own (close 4403), and so must a sign-out's. Actions arrive as typed messages, are rate limited,
 and are carried out by the show (which audits each one with the operator's name).
+
+The state is pushed, not polled: a console gets it whole once, then only the fields that changed, when the show
+says something changed (`ShowAPI.view.watch`), at most every `state_gap_s`, and on a slow tick (`state_tick_s`)
+for the figures that move by themselves (time on air, level, traces). Nothing is sent when nothing changed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import html
 import logging
 from importlib import resources
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request, WebSocket
@@ -30,9 +35,10 @@ from console.messages import (
     CLIENT_MESSAGE,
     MIC_HEADER,
     MIC_MAGIC,
+    ActionResult,
     ErrorMsg,
-    Outcome,
     Result,
+    StateChanges,
     StateMsg,
     Welcome,
 )
@@ -62,8 +68,9 @@ def _signin_page(error: str = "", status: int = 401) -> Response:
 
 
 def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1", preview_fps: float = 15.0,
-                       state_interval_s: float = 0.5, heartbeat_s: float = 5.0, idle_prompt_s: float = 180.0,
-                       idle_answer_s: float = 30.0, extra_origins: tuple[str, ...] = ()) -> FastAPI:
+                       state_tick_s: float = 1.0, state_gap_s: float = 0.2, heartbeat_s: float = 5.0,
+                       idle_prompt_s: float = 180.0, idle_answer_s: float = 30.0,
+                       extra_origins: tuple[str, ...] = ()) -> FastAPI:
     """The console app for one show; `token` signs in (or is sent as a bearer header) on every request.
     `app.state.refusals.flush()` writes the wrong tokens not yet audited (when the console stops)."""
     app = FastAPI(title="Nightshift console", docs_url=None, redoc_url=None, openapi_url=None)
@@ -185,7 +192,7 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
         try:
             await session.run(Welcome(operator=operator, lang=show.lang, heartbeat_s=heartbeat_s,
                                       idle_prompt_s=idle_prompt_s, idle_answer_s=idle_answer_s,
-                                      preview_fps=preview_fps), preview_fps, state_interval_s)
+                                      preview_fps=preview_fps), preview_fps, state_tick_s, state_gap_s)
         finally:
             if watch is not None:
                 watch.cancel()
@@ -210,6 +217,8 @@ class _Session:
         self.socket, self.show, self.operator, self.encoder = socket, show, operator, encoder
         self.actions, self.chatter = actions, chatter
         self._send = asyncio.Lock()
+        self._pushing = asyncio.Lock()  # one state push at a time: each is the change from the one before
+        self._sent: dict[str, Any] | None = None  # the state as this console has it
         self.key = f"{operator}@{id(socket)}"
 
     @property
@@ -221,10 +230,10 @@ class _Session:
         async with self._send:
             await self.socket.send_text(text)
 
-    async def run(self, welcome: Welcome, fps: float, state_every: float) -> None:
+    async def run(self, welcome: Welcome, fps: float, tick_s: float, gap_s: float) -> None:
         await run_in_threadpool(self.show.connected, self.operator)
         await self.send_text(welcome.model_dump_json())
-        tasks = [asyncio.create_task(self._frames(fps)), asyncio.create_task(self._states(state_every))]
+        tasks = [asyncio.create_task(self._frames(fps)), asyncio.create_task(self._states(tick_s, gap_s))]
         try:
             await self._receive()
         finally:
@@ -252,19 +261,45 @@ class _Session:
             due = max(due + 1.0 / fps, loop.time())  # a steady rate: encoding time is not added to the wait
             await asyncio.sleep(due - loop.time())
 
-    async def _states(self, every: float) -> None:
-        while True:
-            await self.push_state()
-            await asyncio.sleep(every)
+    async def _states(self, tick_s: float, gap_s: float) -> None:
+        """Push the state when the show says it changed (a burst of changes goes as one), or on the slow tick."""
+        loop = asyncio.get_running_loop()
+        changed = asyncio.Event()
+
+        def wake() -> None:  # on the show's threads
+            with contextlib.suppress(RuntimeError):  # the loop is closing: this console is gone
+                loop.call_soon_threadsafe(changed.set)
+
+        unwatch = self.show.view.watch(wake)
+        try:
+            while True:
+                changed.clear()
+                await self.push_state()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), tick_s)
+                await asyncio.sleep(gap_s)
+        finally:
+            unwatch()
 
     async def push_state(self) -> None:
-        try:
-            snap = await run_in_threadpool(self.show.snapshot)
-        except Exception as e:  # the console stays up; the next state may succeed
-            log.warning("console state not available: %s", e)
-            return
-        mine = snap.model_copy(update={"you_drive": snap.taking_over and self.driving})
-        await self.send_text(StateMsg(state=mine).model_dump_json())
+        """Send what changed since the last push (the whole state the first time); nothing if nothing did."""
+        async with self._pushing:
+            try:
+                snap = await run_in_threadpool(self.show.snapshot)
+            except Exception as e:  # the console stays up; the next state may succeed
+                log.warning("console state not available: %s", e)
+                return
+            mine = snap.model_copy(update={"you_drive": snap.taking_over and self.driving})
+            now = mine.model_dump(mode="json")
+            if self._sent is None:
+                text = StateMsg(state=mine).model_dump_json()
+            else:
+                changes = {k: v for k, v in now.items() if self._sent.get(k) != v}
+                if not changes:
+                    return
+                text = StateChanges(changes=changes).model_dump_json()
+            await self.send_text(text)
+            self._sent = now
 
     async def _receive(self) -> None:
         while True:
@@ -317,7 +352,7 @@ class _Session:
         if msg.type == "stop":  # silence first, on this loop, before anything else (and whatever the rate)
             show.halt()
         if not self.actions.allow(op):
-            out = Outcome(ok=False, message="too many actions: wait a moment")
+            out = ActionResult(ok=False, message="too many actions: wait a moment")
             await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
             return
         calls = {
@@ -335,6 +370,6 @@ class _Session:
             out = await run_in_threadpool(calls[msg.type])
         except Exception as e:  # a failed action is reported, the console stays up
             log.exception("console action %s failed", msg.type)
-            out = Outcome(ok=False, message=f"failed: {type(e).__name__}: {e}")
+            out = ActionResult(ok=False, message=f"failed: {type(e).__name__}: {e}")
         await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
         await self.push_state()

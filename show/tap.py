@@ -1,14 +1,11 @@
 """What the console reads off the running show without touching its loop: a programme sink that keeps the
-latest frame, the audio level and when silence began, and a reader that follows the audit log."""
+latest frame, the audio level and when silence began."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import deque
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -96,37 +93,3 @@ class PreviewTap(VideoSink):
             time.sleep(0.005)
         return None
 
-
-class AuditTail:
-    """Follows an audit log from a byte offset: the newest entries, read incrementally."""
-
-    def __init__(self, path: str | Path, *, keep: int = 400) -> None:
-        self.path = Path(path)
-        self._offset = self.path.stat().st_size if self.path.exists() else 0
-        self._rest = b""
-        self.entries: deque[dict[str, Any]] = deque(maxlen=keep)
-        self._lock = threading.Lock()
-
-    def read(self) -> list[dict[str, Any]]:
-        """Entries appended since the last call (malformed lines are skipped, never fatal)."""
-        with self._lock:
-            try:
-                with self.path.open("rb") as f:
-                    f.seek(self._offset)
-                    data = f.read()
-            except OSError:
-                return []
-            self._offset += len(data)
-            data = self._rest + data
-            lines = data.split(b"\n")
-            self._rest = lines.pop()
-            new: list[dict[str, Any]] = []
-            for raw in lines:
-                try:
-                    entry = json.loads(raw)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    continue
-                if isinstance(entry, dict):
-                    new.append(entry)
-            self.entries.extend(new)
-            return new

@@ -1,18 +1,27 @@
-"""What the operator console sees of a running show: `ShowView` builds the console's `ShowState` from the
-Brain, the gate, the programme tap and the audit log, without touching the show's loop."""
+"""What the operator console sees of a running show: `ShowView` builds the console's `ShowState`.
+
+It subscribes to the show's bus (show.events) for the comments, what became of them, the held lines' comments
+and the line on air, and to the audit log's in-memory hook for the audit panel; it reads the Brain, the gate,
+the programme and the preview tap for the figures. It never touches the show's loop, and never reads the
+audit file back. Every event it receives bumps `version` and calls its watchers (the console's sockets),
+so the console is pushed a change instead of polling for one.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from compliance.gate import GateDecision, GateError, Utterance, Verdict
+from compliance.gate import GateError, Utterance, Verdict
 from console.messages import (
     AuditItem,
     CommentItem,
@@ -24,80 +33,220 @@ from console.messages import (
     TakeoverStatus,
     TraceItem,
 )
-from dialogue.types import Comment
+from dialogue.types import BadComment, Comment
+from show.events import (
+    CommentReceived,
+    CommentSettled,
+    CommentShed,
+    CommentSkipped,
+    CommentTriaged,
+    Event,
+    GateDecided,
+    LineStarted,
+)
 from show.runtime import Brain
-from show.tap import AuditTail, PreviewTap
+from show.tap import PreviewTap
+
+log = logging.getLogger(__name__)
 
 COMMENTS_KEPT = 300  # the feed's memory of recent comments
+ASKED_KEPT = 2000  # comments that may still get a line: their asker and words, for the lines that answer them
+RECEIVED_KEPT = 1000  # comments read but not yet triaged (one the show ends before reading is still shown)
 SAID_KEPT = 100  # comments of recent lines that passed the gate (for "now on air")
+AUDIT_KEPT = 80  # the audit panel's entries
 QUEUE_SHOWN = 50
 WHY_FLAGS = ("shed:", "stale:", "gate:", "nothing_to_say", "answered_with:", "show_ended")  # reasons in outcomes
 
 
-class ShowView:
-    """The read side of the console: comments (from the audit log), held lines, traces, figures."""
+@dataclass
+class _Fate:
+    """What became of a comment so far, as the events told: None while it waits."""
 
-    def __init__(self, brain: Brain, tap: PreviewTap, *, audit_path: str | Path) -> None:
+    action: str | None = None  # reply | skip | hold
+    text: str | None = None
+    flags: list[str] = field(default_factory=list)
+    reason: str = ""  # why it was skipped, when no flag says it
+
+
+class ShowView:
+    """The read side of the console: comments, their fates and held lines from the bus; the audit panel from the
+    log's hook; figures, queue and traces read off the show when a state is asked for."""
+
+    def __init__(self, brain: Brain, tap: PreviewTap, *, audit_path: str | Path | None = None) -> None:
+        """`audit_path` is accepted for the callers that still pass it; nothing reads the file."""
         self.brain, self.tap = brain, tap
         self.gate, self.program = brain.gate, brain.program
         self.catalog = brain.engine.catalog
-        self.tail = AuditTail(audit_path)
+        self.version = 0  # bumped by every event and audit entry: what the console shows may have changed
+        self._watchers: list[Callable[[], None]] = []
         self._comments: OrderedDict[str, CommentItem] = OrderedDict()
-        self._latency: deque[float] = deque(maxlen=300)
-        self._on_air: dict[str, float] = {}  # line id → programme time of its first audio
+        self._fates: dict[str, _Fate] = {}  # of the comments in the feed
+        self._received: OrderedDict[str, Comment | BadComment] = OrderedDict()
+        self._asked: OrderedDict[str, Comment] = OrderedDict()
         # the comment each line answers, kept from the moment the gate decides on it: a held line keeps its
         # comment however many arrive after it (the feed keeps only the latest COMMENTS_KEPT)
         self._held: dict[str, Comment] = {}
         self._said: OrderedDict[str, Comment] = OrderedDict()
+        self._line: Utterance | None = None  # the line whose audio went out last
+        self._audit: deque[AuditItem] = deque(maxlen=AUDIT_KEPT)
+        self._latency: deque[float] = deque(maxlen=300)
+        self._on_air: dict[str, float] = {}  # trace key → programme time of its first audio
         self._lock = threading.Lock()
-        self.gate.subscribe(self._decided)
+        self._unsubscribe = [brain.bus.subscribe(Event, self._on_event), brain.audit.subscribe(self._audited)]
+
+    # -- what the console is told ------------------------------------------------------------------
+    def watch(self, fn: Callable[[], None]) -> Callable[[], None]:
+        """Call `fn` whenever what the console shows may have changed (on the show's threads: it must be quick,
+        e.g. wake an event loop). Returns the function that stops it."""
+        with self._lock:
+            self._watchers = [*self._watchers, fn]
+
+        def unwatch() -> None:
+            with self._lock:
+                self._watchers = [w for w in self._watchers if w is not fn]
+
+        return unwatch
+
+    def close(self) -> None:
+        """Stop listening to the show."""
+        for stop in self._unsubscribe:
+            stop()
+        self._unsubscribe = []
+
+    def _changed(self) -> None:
+        with self._lock:
+            self.version += 1
+            watchers = self._watchers
+        for fn in watchers:
+            try:
+                fn()
+            except Exception:  # one console's trouble is not the show's
+                log.exception("a console watcher failed")
 
     def frame_shown(self, index: int) -> None:
         t = self.tap.rendered_at(index)
         if t is not None:
             self._latency.append((time.monotonic() - t) * 1000.0)
 
-    def _decided(self, d: GateDecision) -> None:
-        """A gate decision (on the thread that asked): remember the comment a held or passed line answers."""
-        u = d.utterance
+    # -- the bus --------------------------------------------------------------------------------------
+    def _on_event(self, e: Event) -> None:
         with self._lock:
-            c = self._held.pop(u.id, None)
-            asked = self.brain.answering
-            if c is None and u.comment_id and asked is not None and asked.id == u.comment_id:
-                c = asked
-            if c is None:
-                return
-            if d.verdict is Verdict.HOLD:
-                self._held[u.id] = c
-            elif d.verdict is Verdict.PASS:
-                self._said[u.id] = c
-                while len(self._said) > SAID_KEPT:
-                    self._said.popitem(last=False)
+            if isinstance(e, CommentReceived):
+                self._remember(self._received, e.comment.id, e.comment, RECEIVED_KEPT)
+            elif isinstance(e, CommentTriaged):
+                self._triaged(e)
+            elif isinstance(e, CommentShed):
+                self._asked.pop(e.comment_id, None)
+                self._settle(e.comment_id, "skip", flags=["shed:" + e.reason.replace(" ", "_")])
+            elif isinstance(e, CommentSkipped):
+                self._skipped(e)
+            elif isinstance(e, CommentSettled):
+                self._settle(e.comment_id, e.action.value, text=e.text, flags=list(e.flags))
+            elif isinstance(e, GateDecided):
+                self._decided(e)
+            elif isinstance(e, LineStarted):
+                self._started(e.utterance)
+        self._changed()
 
+    def _audited(self, entry: dict[str, Any]) -> None:
+        """An audit-log entry was written (on the writer's thread, the log locked: kept short)."""
+        item = AuditItem(seq=int(entry.get("seq", 0)), ts=float(entry.get("ts", 0.0)), kind=str(entry.get("kind", "")),
+                         detail=_brief(entry.get("data") or {}))
+        with self._lock:
+            self._audit.append(item)
+        self._changed()
+
+    @staticmethod
+    def _remember(where: OrderedDict[str, Any], key: str, value: Any, keep: int) -> None:
+        where[key] = value
+        while len(where) > keep:
+            where.popitem(last=False)
+
+    def _add(self, item: CommentItem, fate: _Fate) -> None:
+        self._comments[item.id] = item
+        self._fates[item.id] = fate
+        while len(self._comments) > COMMENTS_KEPT:
+            gone, _ = self._comments.popitem(last=False)
+            self._fates.pop(gone, None)
+
+    def _triaged(self, e: CommentTriaged) -> None:
+        c, tri = e.comment, e.triaged
+        self._received.pop(c.id, None)
+        item = CommentItem(id=c.id, user=c.user, text=getattr(c, "text", "")[:500], intent=tri.intent.value,
+                           lang=tri.lang, flags=list(tri.flags), skip=tri.skip_reason, ts=round(time.time(), 3))
+        flags = [f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags]
+        self._add(item, _Fate("skip" if tri.skip_reason else None, flags=flags))
+        if not tri.skip_reason and isinstance(c, Comment):
+            self._remember(self._asked, c.id, c, ASKED_KEPT)
+
+    def _skipped(self, e: CommentSkipped) -> None:
+        self._asked.pop(e.comment_id, None)
+        c = self._received.pop(e.comment_id, None)
+        if c is not None and e.comment_id not in self._comments:  # never triaged (the show ended first)
+            self._add(CommentItem(id=c.id, user=c.user, text=getattr(c, "text", "")[:500], flags=list(e.flags),
+                                  skip=e.reason, ts=round(time.time(), 3)), _Fate())
+        self._settle(e.comment_id, "skip", flags=list(e.flags))
+        fate = self._fates.get(e.comment_id)
+        if fate is not None:
+            fate.reason = e.reason
+
+    def _settle(self, comment_id: str, action: str, *, text: str | None = None, flags: list[str]) -> None:
+        """The last word wins (a held comment later approved is a reply)."""
+        fate = self._fates.get(comment_id)
+        if fate is None:
+            return
+        fate.action = action
+        if text is not None:
+            fate.text = text
+        fate.flags = list(dict.fromkeys([*fate.flags, *flags]))
+
+    def _decided(self, e: GateDecided) -> None:
+        """Remember the comment a held or passed line answers, and mark the comment held."""
+        d = e.decision
+        u = d.utterance
+        c = self._held.get(u.id) or (self._asked.get(u.comment_id) if u.comment_id else None)
+        if d.verdict is Verdict.HOLD and u.kind == "answer" and u.comment_id:
+            fate = self._fates.get(u.comment_id)
+            if fate is not None and fate.action != "reply":  # a reply that also has a held sentence is a reply
+                fate.action = "hold"
+        if c is None:
+            return
+        if d.verdict is Verdict.HOLD:
+            self._held[u.id] = c
+        elif d.verdict is Verdict.PASS:
+            self._held.pop(u.id, None)
+            self._remember(self._said, u.id, c, SAID_KEPT)
+        elif u.id in self._held and not self._pending(u.id):  # rejected or withdrawn (an edit refused stays)
+            del self._held[u.id]
+
+    def _pending(self, line_id: str) -> bool:
+        try:
+            self.gate.held(line_id)
+        except GateError:
+            return False
+        return True
+
+    def _started(self, u: Utterance) -> None:
+        """A line's first audio went out: it is on air, and a comment it answers is replied to."""
+        self._line = u
+        fate = self._fates.get(u.comment_id or "") if u.kind == "answer" else None
+        if fate is None:
+            return
+        sep = "" if u.text[:1] >= "\u2e80" else " "  # Chinese sentences join without a space
+        fate.text = u.text if not fate.text or fate.action != "reply" else f"{fate.text}{sep}{u.text}"
+        fate.action = "reply"
+
+    # -- the state ----------------------------------------------------------------------------------------
     def _comment_of(self, u: Utterance) -> tuple[str, str]:
         """(user, text) of the comment a line answers, or empty strings."""
         with self._lock:
-            c = self._held.get(u.id) or self._said.get(u.id)
+            c = self._held.get(u.id) or self._said.get(u.id) or self._asked.get(u.comment_id or "")
             item = self._comments.get(u.comment_id or "") if c is None else None
         if c is not None:
             return c.user, c.text
         return (item.user, item.text) if item is not None else ("", "")
 
-    def _follow_audit(self) -> None:
-        for e in self.tail.read():
-            if e.get("kind") != "comment":
-                continue
-            d = e.get("data") or {}
-            item = CommentItem(id=str(d.get("id", "")), user=str(d.get("user", "")), text=str(d.get("text", "")),
-                               intent=str(d.get("intent", "")), lang=str(d.get("lang", "")),
-                               flags=[str(f) for f in d.get("flags") or []], skip=d.get("skip"),
-                               ts=float(e.get("ts", 0.0)))
-            with self._lock:
-                self._comments[item.id] = item
-                while len(self._comments) > COMMENTS_KEPT:
-                    self._comments.popitem(last=False)
-
-    def _pending(self) -> list[HeldLine]:
+    def _held_lines(self) -> list[HeldLine]:
         out = []
         for u in self.gate.pending():
             try:
@@ -113,7 +262,7 @@ class ShowView:
         """What the host is saying now and why; None while silent."""
         if takeover is not None:
             return OnAir(kind="takeover", user=takeover.operator)
-        u = self.brain.on_air
+        u = self._line
         if u is None or not self.program.speaking:
             return None
         user, why = "", ""
@@ -133,25 +282,36 @@ class ShowView:
         return [QueueItem(id=t.comment.id, user=t.comment.user, text=t.comment.text[:300], intent=t.intent.value,
                           waited_s=round(max(0.0, now - t.received_at), 1)) for t in waiting[:QUEUE_SHOWN]]
 
-    def _with_outcomes(self, comments: list[CommentItem], pending: list[HeldLine]) -> list[CommentItem]:
+    def _fate_of(self, comment_id: str, fate: _Fate | None) -> _Fate | None:
+        """The comment's fate from the events; while the show does not yet publish every settlement (a shed,
+        stale or blocked comment, one answered by the disclosure), the outcome it recorded."""
+        if fate is not None and fate.action is not None:
+            return fate
+        o = self.brain.outcomes.get(comment_id)
+        if o is not None and o.action is not None:
+            return _Fate(o.action, o.text, list(o.flags))
+        return fate
+
+    def _with_outcomes(self, comments: list[tuple[CommentItem, _Fate | None]],
+                       pending: list[HeldLine]) -> list[CommentItem]:
         """The feed's comments with what became of each: waiting, replied, skipped or held, and why."""
         held = {h.comment_id: h.reasons for h in pending if h.comment_id}
         out = []
-        for c in comments:
-            o = self.brain.outcomes.get(c.id)
-            if o is None:
+        for c, known in comments:
+            fate = self._fate_of(c.id, known)
+            if fate is None:
                 out.append(c)
                 continue
-            flags = [f for f in o.flags if f.startswith(WHY_FLAGS)]
-            if o.action is None:
+            flags = [f for f in fate.flags if f.startswith(WHY_FLAGS)]
+            if fate.action is None:
                 outcome, why = "waiting", ""
-            elif o.action == "skip":
-                outcome, why = "skip", c.skip or ", ".join(flags)
-            elif o.action == "hold":
+            elif fate.action == "skip":
+                outcome, why = "skip", c.skip or ", ".join(flags) or fate.reason
+            elif fate.action == "hold":
                 outcome, why = "hold", "; ".join(held.get(c.id) or flags)
             else:  # what was said, or the line that answered it for everyone who asked the same
                 by = [f for f in flags if f.startswith("answered_with:")]
-                outcome, why = "reply", ", ".join(by) or (o.text or "")[:200]
+                outcome, why = "reply", ", ".join(by) or (fate.text or "")[:200]
             out.append(c.model_copy(update={"outcome": outcome, "why": why}))
         return out
 
@@ -180,18 +340,17 @@ class ShowView:
 
     def snapshot(self, *, mode: str, on_duty: list[str], takeover_available: bool, taking_over: bool,
                  takeover: TakeoverStatus | None = None) -> ShowState:
-        """The whole state as the console shows it (reads the new audit entries first)."""
-        self._follow_audit()
+        """The whole state as the console shows it."""
         b = self.brain
         pitch = b.rundown.current
         summary = b.summary.figures()
         summary.update(frames=float(self.program.stats.frames), frames_dropped=float(self.program.stats.dropped),
                        on_air_s=round(self.program.now_s, 2))
         with self._lock:
-            comments = list(self._comments.values())[-60:]
-        pending = self._pending()
-        audit = [AuditItem(seq=int(e.get("seq", 0)), ts=float(e.get("ts", 0.0)), kind=str(e.get("kind", "")),
-                           detail=_brief(e.get("data") or {})) for e in list(self.tail.entries)[-80:]]
+            comments = [(c, self._fates.get(c.id)) for c in list(self._comments.values())[-60:]]
+            comments = [(c, replace(f, flags=list(f.flags)) if f else None) for c, f in comments]
+            audit = list(self._audit)
+        pending = self._held_lines()
         return ShowState(
             mode=mode, lapsed="presence" in b.holds,
             presence=self._presence(), on_duty=on_duty,  # type: ignore[arg-type]

@@ -49,9 +49,13 @@
       ns.welcome = msg;
       $("operator").textContent = msg.operator;
       beat(false);
-    } else if (msg.type === "state") {
+    } else if (msg.type === "state") {  // the whole state: the first message after the welcome
       ns.state = msg.state;
       render(msg.state);
+    } else if (msg.type === "changes") {  // then only the fields that changed
+      if (!ns.state) return;
+      Object.assign(ns.state, msg.changes);
+      render(ns.state, new Set(Object.keys(msg.changes)));
     } else if (msg.type === "result") {
       ns.results.push(msg);
       const o = msg.outcome;
@@ -118,33 +122,37 @@
   }
 
   // -- state ------------------------------------------------------------------------------------------
-  function render(s) {
-    const mode = $("mode");
-    mode.textContent = t(s.mode) + (s.lapsed ? ` · ${t("lapsed")}` : "");
-    mode.className = `badge mode-${s.mode}`;
-    $("presence").textContent = t(s.presence) + (s.on_duty.length ? ` · ${t("on_duty")}: ${s.on_duty.join(", ")}` : "");
+  // `changed`: the names of the fields that changed (only their parts of the page are drawn again); none: all
+  function render(s, changed) {
+    const any = (...keys) => !changed || keys.some((k) => changed.has(k));
+    if (any("mode", "lapsed", "presence", "on_duty")) {
+      const mode = $("mode");
+      mode.textContent = t(s.mode) + (s.lapsed ? ` · ${t("lapsed")}` : "");
+      mode.className = `badge mode-${s.mode}`;
+      $("presence").textContent = t(s.presence) + (s.on_duty.length ? ` · ${t("on_duty")}: ${s.on_duty.join(", ")}` : "");
+      $("pause").disabled = s.mode !== "live";
+      $("resume").disabled = s.mode === "live" || s.mode === "ended";
+      $("stop").disabled = s.mode === "stopped" || s.mode === "ended";
+    }
     $("fps").textContent = ns.fps.toFixed(0);
     const sec = Math.floor(s.on_air_s);
     $("onair").textContent = `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, "0")}`;
     const lat = s.preview_latency_ms || {};
     $("latency").textContent = lat.n ? `preview p50 ${lat.p50_ms} ms` : "";
-    $("pause").disabled = s.mode !== "live";
-    $("resume").disabled = s.mode === "live" || s.mode === "ended";
-    $("stop").disabled = s.mode === "stopped" || s.mode === "ended";
-    const tk = $("takeover");
+    const tk = $("takeover");  // takeover.js may have relabelled it (starting…): set on every state
     const elsewhere = s.taking_over && !s.you_drive;  // another console drives: only it can hand back
     tk.disabled = !s.takeover_available || elsewhere;
     tk.title = !s.takeover_available ? t("takeover_soon") : elsewhere ? drivingText(s) : "";
     tk.textContent = t(s.you_drive ? "takeover_end" : "takeover");
     if (window.nsTakeover) window.nsTakeover.render(s);
-    renderOnAir(s);
-    renderProducts(s);
-    renderPending(s.pending);
-    renderQueue(s.queue, s.queue_len);
-    renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60, commentOutcome);
-    renderKeyed($("audit"), s.audit, (a) => String(a.seq), auditItem, 80);
-    renderSummary(s.summary);
-    renderTraces(s.traces);
+    if (any("on_air", "taking_over", "you_drive", "takeover")) renderOnAir(s);
+    if (any("products", "product", "pitch", "pitch_spoken")) renderProducts(s);
+    if (any("pending")) renderPending(s.pending);
+    if (any("queue", "queue_len")) renderQueue(s.queue, s.queue_len);
+    if (any("comments")) renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60, commentOutcome);
+    if (any("audit")) renderKeyed($("audit"), s.audit, (a) => String(a.seq), auditItem, 80);
+    if (any("summary")) renderSummary(s.summary);
+    if (any("traces")) renderTraces(s.traces);
   }
 
   const fill = (key, user) => t(key).replace("{user}", user || "?");

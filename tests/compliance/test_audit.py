@@ -8,8 +8,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from compliance.audit import AuditLog, verify
+import pytest
+
+from compliance.audit import AuditLog, AuditWriteError, verify
 
 
 def _small_log(path: Path, n: int = 5) -> bytes:
@@ -95,3 +98,31 @@ def test_sigkill_mid_stream_leaves_a_log_that_verifies_and_continues(tmp_path: P
     assert r.ok, r
     kinds = [json.loads(x)["kind"] for x in p.read_text("utf-8").splitlines()]
     assert kinds[-2:] == ["audit_recovered", "restart"]
+
+
+def test_listeners_get_each_entry_once_it_is_written(tmp_path: Path, monkeypatch: Any) -> None:
+    p = tmp_path / "audit.jsonl"
+    log = AuditLog(p)
+    seen: list[dict[str, Any]] = []
+
+    def broken(entry: dict[str, Any]) -> None:
+        raise RuntimeError("a reader that fails")
+
+    log.subscribe(broken)  # its failure is logged; the entry stays written and the others still hear of it
+    stop = log.subscribe(seen.append)
+    log.append("comment", {"id": "c1"})
+    log.append("gate", {"id": "u1"})
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(AuditWriteError):
+        log.append("comment", {"id": "lost"})
+    monkeypatch.undo()
+    assert [(e["seq"], e["kind"]) for e in seen] == [(1, "comment"), (2, "gate")], "an entry not written is not told"
+    assert seen == [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()], "exactly as on disk"
+    stop()
+    log.append("comment", {"id": "c3"})
+    log.close()
+    assert len(seen) == 2 and verify(p).ok

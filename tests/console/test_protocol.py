@@ -7,7 +7,16 @@ import pytest
 from pydantic import ValidationError
 
 from console import auth
-from console.messages import CLIENT_MESSAGE, SERVER_MESSAGE, Edit, Heartbeat, Outcome, Result, Say, SetProduct
+from console.messages import (
+    CLIENT_MESSAGE,
+    SERVER_MESSAGE,
+    ActionResult,
+    Edit,
+    Heartbeat,
+    Result,
+    Say,
+    SetProduct,
+)
 from console.preview import FrameEncoder, decode_header
 
 
@@ -23,7 +32,7 @@ def test_client_messages_are_told_apart_by_type() -> None:
 
 
 def test_server_messages_round_trip() -> None:
-    r = Result(action="stop", outcome=Outcome(ok=True, message="stopped", figures={"silent_after_ms": 31.0}))
+    r = Result(action="stop", outcome=ActionResult(ok=True, message="stopped", figures={"silent_after_ms": 31.0}))
     assert SERVER_MESSAGE.validate_json(r.model_dump_json()) == r
 
 
