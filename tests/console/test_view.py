@@ -43,7 +43,9 @@ def _brain(audit: AuditLog) -> Any:
     catalog = load_catalog(SHOP)
     gate = Gate(get_profile("local", approval="answers"), audit, catalog=catalog)
     program = SimpleNamespace(now_s=12.0, speaking=False, stats=SimpleNamespace(frames=300, dropped=0))
-    return SimpleNamespace(bus=Bus(), audit=audit, gate=gate, program=program, engine=SimpleNamespace(catalog=catalog),
+    bus = Bus()
+    gate.subscribe(lambda d: bus.publish(GateDecided(d)))  # as the Brain bridges it
+    return SimpleNamespace(bus=bus, audit=audit, gate=gate, program=program, engine=SimpleNamespace(catalog=catalog),
                            rundown=Rundown(catalog), summary=RunSummary(), outcomes=Outcomes(), traces=[],
                            queue=CommentQueue(max_size=10), identity=IdentityQuestions(), holds={}, presence=None,
                            lang="en")
@@ -142,7 +144,7 @@ def test_a_console_is_sent_the_whole_state_once_then_only_what_changed(audit: Au
 
     asyncio.run(pushes())
     first, second = (SERVER_MESSAGE.validate_json(m) for m in socket.sent)
-    assert isinstance(first, StateMsg) and first.state.mode == "live" and len(first.state.products) == 3
+    assert isinstance(first, StateMsg) and first.state.mode == "live" and len(first.state.products) == 4
     assert isinstance(second, StateChanges) and second.changes == {"on_air_s": 13.0, "mode": "paused"}
     with pytest.raises(ValueError, match="not fields of the state"):
         StateChanges(changes={"launch": True})
