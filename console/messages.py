@@ -22,6 +22,10 @@ MIC_HEADER = struct.Struct("<4sI")  # b"NSA1", sample rate; then mono int16 PCM
 MIC_MAGIC = b"NSA1"
 
 
+Mode = Literal["live", "paused", "stopped", "ended"]  # the show as the console shows it
+PresenceShown = Literal["present", "lapsed", "not_required"]  # an operator on duty, where the platform needs one
+
+
 class _Msg(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -117,9 +121,9 @@ class TakeoverStatus(_Msg):
 class ShowState(_Msg):
     """Everything the console shows besides the picture."""
 
-    mode: Literal["live", "paused", "stopped", "ended"]
+    mode: Mode
     lapsed: bool = False  # the show paused itself: no operator heartbeat
-    presence: Literal["present", "lapsed", "not_required"]
+    presence: PresenceShown
     on_duty: list[str] = []  # operators whose heartbeat is recent
     on_air_s: float
     lang: str

@@ -26,7 +26,9 @@ from console.messages import (
     AuditItem,
     CommentItem,
     HeldLine,
+    Mode,
     OnAir,
+    PresenceShown,
     ProductItem,
     QueueItem,
     ShowState,
@@ -327,7 +329,7 @@ class ShowView:
             out.append(TraceItem(id=t.key, kind=t.kind, text=t.text[:200], ms=ms, on_air_pts_s=self._on_air.get(t.key)))
         return out
 
-    def _presence(self) -> str:
+    def _presence(self) -> PresenceShown:
         p = self.brain.presence
         if p is None or not self.gate.profile.operator_required:
             return "not_required"
@@ -338,7 +340,7 @@ class ShowView:
         return {"p50_ms": round(float(np.percentile(lat, 50)), 1), "p95_ms": round(float(np.percentile(lat, 95)), 1),
                 "n": float(len(self._latency))}
 
-    def snapshot(self, *, mode: str, on_duty: list[str], takeover_available: bool, taking_over: bool,
+    def snapshot(self, *, mode: Mode, on_duty: list[str], takeover_available: bool, taking_over: bool,
                  takeover: TakeoverStatus | None = None) -> ShowState:
         """The whole state as the console shows it."""
         b = self.brain
@@ -353,7 +355,7 @@ class ShowView:
         pending = self._held_lines()
         return ShowState(
             mode=mode, lapsed="presence" in b.holds,
-            presence=self._presence(), on_duty=on_duty,  # type: ignore[arg-type]
+            presence=self._presence(), on_duty=on_duty,
             on_air_s=round(self.program.now_s, 2), lang=b.lang, approval=self.gate.approval,
             level=round(self.tap.level, 3), speaking=self.program.speaking,
             product=pitch.sku if pitch else None, pitch=list(pitch.sentences) if pitch else [],
