@@ -137,7 +137,7 @@ def bench_lipsync(portrait: Path, speech: Any) -> dict[str, float]:
     """Play the speech through the show's programme clock (offline) and re-detect the mouth in every frame."""
     from avatar.animate import Animator
     from avatar.lipsync import ApertureSink
-    from show.program import Program
+    from avatar.program import Program
 
     sink = ApertureSink()
     program = Program(render=_renderer(portrait, every_layer=False).render, animator=Animator(fps=FPS, seed=0),
@@ -159,8 +159,8 @@ def bench_rtmp(portrait: Path, speech: Any, seconds: float = 60.0) -> dict[str, 
     import av
 
     from avatar.animate import Animator
+    from avatar.program import Program
     from avatar.sinks import RtmpSink
-    from show.program import Program
 
     if not _repo_on_path():
         raise RuntimeError("the RTMP bench needs the repository's tests/avatar/nginx_rtmp.py")

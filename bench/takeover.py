@@ -71,9 +71,9 @@ def bench_takeover(seconds: float = 4.0) -> dict[str, float]:
     from avatar.drive import Takeover
     from avatar.drive.fakecam import AUDIO_RATE, make_fakecam, voice
     from avatar.lipsync import ApertureSink
+    from avatar.program import Program
     from avatar.render import Renderer
     from avatar.rig import build_rig
-    from show.program import Program
 
     with tempfile.TemporaryDirectory() as tmp:
         cam = make_fakecam(Path(tmp), seconds=4.0, fps=30, size=(640, 480))

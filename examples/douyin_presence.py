@@ -23,6 +23,7 @@ import numpy as np
 
 import assets
 from avatar.animate import Animator
+from avatar.program import Program
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.sinks.base import create as create_sink
@@ -38,7 +39,6 @@ from dialogue.engine import DialogueEngine
 from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from dialogue.types import Comment
-from show.program import Program
 from show.runtime import Brain
 from voice.tts import create as create_voice
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from avatar.program import Program
 from compliance.audit import AuditLog, AuditWriteError
 from compliance.gate import PRESENCE_EXEMPT, Gate, Utterance, Verdict
 from compliance.labels import DisclosureSchedule, spoken_disclosure
@@ -29,7 +30,6 @@ from show.bus import Bus
 from show.events import CommentTriaged, GateDecided, LineStarted
 from show.memory import Trimmer
 from show.outcomes import Outcomes
-from show.program import Program
 from show.trace import RunSummary, Trace
 from voice.clauses import first_clause
 from voice.normalize import normalize

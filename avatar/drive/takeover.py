@@ -38,7 +38,7 @@ VOICE_ON = 0.05  # loudness above which a frame counts as driven by the operator
 
 
 class Programme(Protocol):
-    """What a session needs of the programme clock (show.program.Program): its rates and its takeover slot."""
+    """What a session needs of the programme clock (avatar.program.Program): its rates and its takeover slot."""
 
     rate: int
     fps: float

@@ -1,6 +1,6 @@
 """Where the programme goes: the window OBS captures, an MP4 file, an RTMP push, the audio device.
 
-Every sink takes frames and audio with their pts on the one programme clock (show.program); audio-only sinks
+Every sink takes frames and audio with their pts on the one programme clock (avatar.program); audio-only sinks
 (a WAV file, the sound card) are members too, and `SpeechWriter` feeds whole utterances to any of them.
 Importing this package registers every sink; heavy imports (PyAV, pygame, sounddevice) stay inside each.
 """

@@ -1,6 +1,6 @@
 """Whole utterances into a sink of the family, one after another: `nightshift say` into a WAV file, or the sound card.
 
-The programme (show.program) hands sinks audio slice by slice on its clock; a plain spoken text has no clock
+The programme (avatar.program) hands sinks audio slice by slice on its clock; a plain spoken text has no clock
 and no picture, so `SpeechWriter` opens the sink at the first utterance's rate and lays each utterance
 after the one before.
 """

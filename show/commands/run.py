@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 import assets
+from avatar.program import Program
 from compliance.audit import AuditLog
 from compliance.consent import ConsentRegistry, demo_registry
 from compliance.gate import Gate
@@ -36,7 +37,6 @@ from show.cores import one_thread_pools
 from show.memory import freeze_loaded, limit_arenas
 from show.operator import announce, start_console, wants_console
 from show.overlays import ProductCardLayer
-from show.program import Program
 from show.progress import ShowProgress
 from show.runtime import Brain, write_traces
 from show.terminal import run_log

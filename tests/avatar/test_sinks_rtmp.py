@@ -42,7 +42,7 @@ def push(sink: RtmpSink, seconds: float, on_frame=None) -> float:  # type: ignor
         image = frame(i, W, H)
         start = time.perf_counter()
         sink.write_video(VideoFrame(image, i, i / FPS))
-        sink.write_audio(tone(SPF, RATE, start=i * SPF), i / FPS)  # after its frame, as show.program does
+        sink.write_audio(tone(SPF, RATE, start=i * SPF), i / FPS)  # after its frame, as avatar.program does
         longest = max(longest, time.perf_counter() - start)
         if on_frame:
             on_frame(i)

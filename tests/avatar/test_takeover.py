@@ -1,4 +1,4 @@
-"""Takeover: the operator drives a real programme (show.program.Program) — face, voice, the held queue,
+"""Takeover: the operator drives a real programme (avatar.program.Program) — face, voice, the held queue,
 the jitter buffer, capture-time matching, and the threads as on air."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from avatar.animate import Animator
 from avatar.drive import Takeover
 from avatar.drive.fakecam import AUDIO_RATE, FakeCam, voice
 from avatar.lipsync import ApertureSink
+from avatar.program import Program
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.types import FaceParams, VideoFrame
-from show.program import Program
 from tests.avatar.drive_media import FPS, RATE, SECONDS, AudioRecorder, corr
 from tests.avatar.portraits import astronaut
 from voice.resample import resample

@@ -11,12 +11,12 @@ import pytest
 
 import assets
 from avatar.animate import Animator
+from avatar.program import Program
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.sinks import Mp4Sink, RtmpSink, WindowSink
 from compliance.labels import Labeller
 from compliance.ocr import label_found, read_label
-from show.program import Program
 from tests.avatar.nginx_rtmp import NginxRtmp
 
 FPS = 25

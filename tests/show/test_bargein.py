@@ -12,10 +12,10 @@ import yaml
 
 import assets
 from avatar.animate import Animator
+from avatar.program import Program
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.sinks.wavfile import WavFileSink
-from show.program import Program
 from voice.boundaries import word_boundaries
 from voice.tts import create
 from voice.types import Speech
