@@ -3,6 +3,10 @@ frame, burns in the AI label and hands both to every sink with the same timestam
 
 The audio clock is the master: audio slices are contiguous whatever happens; a frame that cannot be
 rendered in time is dropped and counted, never allowed to delay the audio.
+
+A sound card plays what it is given only after its output latency. With `sync_to_sound_card`, a realtime
+programme hands each slice of audio out first and holds its frame back by that latency (the largest
+`latency_s` among the sinks), so the window's picture and the speakers' sound meet.
 """
 
 from __future__ import annotations
@@ -50,10 +54,22 @@ class Queued:
 
 @dataclass
 class ProgramStats:
+    """Frame accounting: every frame slot is sent to the sinks, dropped (late), or blocked (no label)."""
+
     frames: int = 0
     dropped: int = 0
     blocked: int = 0  # frames withheld because the label could not be drawn
     speaking_s: float = 0.0
+    rendered: int = 0  # frames rendered for a slot (the size probe at start not counted)
+    render_s: float = 0.0  # time spent rendering them
+
+    @property
+    def sent(self) -> int:
+        return self.frames - self.dropped - self.blocked
+
+    @property
+    def render_ms_per_frame(self) -> float:
+        return 1000.0 * self.render_s / self.rendered if self.rendered else 0.0
 
 
 class Program:
@@ -61,7 +77,8 @@ class Program:
 
     def __init__(self, *, render: Callable[[FaceParams], np.ndarray], animator: object, sinks: list[object],
                  fps: float = 25.0, sample_rate: int = 22050, realtime: bool = True,
-                 overlay: Callable[[np.ndarray, float], None] | None = None) -> None:
+                 overlay: Callable[[np.ndarray, float], None] | None = None,
+                 sync_to_sound_card: bool = False) -> None:
         self.render = render
         self.animator = animator
         self.sinks = sinks
@@ -82,6 +99,10 @@ class Program:
         self.takeover: Takeover | None = None  # set: a real person drives the face and voice; the queue waits
         self.last_audio: np.ndarray = np.zeros(0, np.int16)  # the latest audio slice (the console's level)
         self.failed: list[tuple[object, Exception]] = []  # sinks that stopped, and why (the show reads it)
+        self.sync_to_sound_card = sync_to_sound_card
+        self.video_delay_s = 0.0  # frames go out this much after their audio (a sound card's latency, realtime)
+        self._held: deque[VideoFrame] = deque()  # frames waiting for their sound to come out of the speakers
+        self.origin: float | None = None  # time.monotonic() of programme time 0 (a realtime programme, running)
 
     # -- control (any thread) -------------------------------------------------------------
     def enqueue(self, speech: Speech, *, tag: str = "", on_event: Callable[[str, float], None] | None = None,
@@ -162,6 +183,8 @@ class Program:
         size = self._size()
         for s in self.sinks:
             s.open(*size, self.fps, self.rate)  # type: ignore[attr-defined]
+        if self.realtime and self.sync_to_sound_card:
+            self.video_delay_s = max((float(getattr(s, "latency_s", 0.0)) for s in self.sinks), default=0.0)
         if self.realtime:
             self._thread = threading.Thread(target=self._run, name="program", daemon=True)
             self._thread.start()
@@ -189,13 +212,28 @@ class Program:
         return frame.shape[1], frame.shape[0]
 
     def _run(self) -> None:
-        t0 = time.monotonic()
+        t0 = self.origin = time.monotonic()
         while not self._stop.is_set():
             due = t0 + self.frame_index / self.fps
+            self._show_held(t0, due)
             wait = due - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             self._tick(late=time.monotonic() - due > 1.0 / self.fps)
+        self._show_held(t0, float("inf"))  # stopping: the last frames still meet their sound
+
+    def _show_held(self, t0: float, until: float) -> None:
+        """Send each held frame at its time (t0 + pts + the sound card's latency), those due before `until`."""
+        while self._held:
+            due = t0 + self._held[0].pts_s + self.video_delay_s
+            if due > until:
+                return
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            frame = self._held.popleft()
+            for s in list(self.sinks):
+                self._write(s, "write_video", frame)
 
     def _slice(self) -> tuple[np.ndarray, FaceParams | None, Queued | None]:
         i = self.frame_index
@@ -255,10 +293,16 @@ class Program:
         audio, params, cur = self._slice()
         if params is None:
             params = self.animator.params_at(pts)  # type: ignore[attr-defined]
+        held = self.realtime and self.video_delay_s > 0  # the sound goes first, its frame follows
+        if held:
+            self._send_audio(audio, pts)
         if late:
             self.stats.dropped += 1
         else:
+            started = time.perf_counter()
             frame = self.render(params)
+            self.stats.render_s += time.perf_counter() - started
+            self.stats.rendered += 1
             try:
                 if self.overlay is not None:
                     self.overlay(frame, pts)
@@ -269,17 +313,24 @@ class Program:
             if frame is not None:
                 self.last_frame = frame
                 vf = VideoFrame(frame, self.frame_index, pts)
-                for s in list(self.sinks):
-                    self._write(s, "write_video", vf)
+                if held:
+                    self._held.append(vf)
+                else:
+                    for s in list(self.sinks):
+                        self._write(s, "write_video", vf)
                 if cur is not None and not cur.mouth_seen and params.jaw_open > MOUTH_OPEN:
                     cur.mouth_seen = True
                     if cur.on_event:
                         cur.on_event("mouth_open", pts)
+        if not held:
+            self._send_audio(audio, pts)
+        self.stats.frames += 1
+        self.frame_index += 1
+
+    def _send_audio(self, audio: np.ndarray, pts: float) -> None:
         for s in list(self.sinks):
             self._write(s, "write_audio", audio, pts)
         self.last_audio = audio
-        self.stats.frames += 1
-        self.frame_index += 1
 
 
 def _fade_out(chunk: np.ndarray, n: int) -> np.ndarray:

@@ -1,8 +1,9 @@
 """The programme's sound on an audio output device (PortAudio through sounddevice), beside the window.
 
 Audio is queued ahead and played by the device's callback, so a slow frame never starves the sound.
-The queue follows the programme's pts: a gap between two chunks becomes silence. `latency_s` is
-the device's output latency, which the player adds to the frames' schedule so picture and sound meet.
+The queue follows the programme's pts: a gap between two chunks becomes silence. `latency_s` is the
+device's output latency, which a realtime programme with `sync_to_sound_card` adds to the frames' schedule
+so picture and sound meet.
 """
 
 from __future__ import annotations
