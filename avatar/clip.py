@@ -8,6 +8,7 @@ twice: burned into its frames, and as the `AIGC` container tag (docs/compliance.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from avatar.player import Player, PlayerStats
+from avatar.program import Program, ProgramStats
 from avatar.sinks.encode import metadata_text
 from avatar.sinks.mp4 import Mp4Sink
 from compliance.metadata import aigc_label
@@ -40,7 +41,7 @@ class ClipResult:
     size: tuple[int, int]
     speech: Speech | None  # the spoken text (render_clip), None for a multi-part write_clip
     speech_start_s: float  # where `speech` starts in the clip
-    stats: PlayerStats
+    stats: ProgramStats
     metadata: dict[str, str]
     voice: str = ""
     lang: str = ""
@@ -87,28 +88,49 @@ def write_clip(
     tags = metadata_text(metadata if metadata is not None else {"AIGC": aigc_label("nightshift")})
     sink = Mp4Sink(out_mp4, tags)
     parts: list[tuple[float, Speech]] = []
-    player = Player(
-        renderer, animator, [sink], fps=fps, realtime=False, sample_rate=rate,
-        overlay=overlay if overlay is not None else default_labeller(lang, fps),
-    )
-    with player:
-        player.idle(lead_s)
+    label = overlay if overlay is not None else default_labeller(lang, fps)
+    program = Program(render=renderer.render, animator=animator, sinks=[sink], fps=fps, sample_rate=rate,
+                      realtime=False, overlay=lambda frame, _pts: label(frame))
+
+    starts: list[float] = []  # where each utterance began (its first audio)
+
+    def on_event(kind: str, pts: float) -> None:
+        if kind == "first_audio":
+            starts.append(pts)
+
+    def pause(seconds: float) -> None:  # the idle face and silence, at least `seconds`, on the frame grid
+        program.run_for(max(0, math.ceil(seconds * fps - 1e-6)) / fps)
+
+    program.start()
+    try:
+        pause(lead_s)
         for item in items:
+            if program.failed:
+                break
             if isinstance(item, Speech):
-                parts.append((player.play(item), item))
+                program.enqueue(item, on_event=on_event)
+                while program.speaking:
+                    program.run_for(1.0 / fps)
+                parts.append((starts[-1], item))
             else:
-                player.idle(float(item))
-        player.idle(tail_s)
-    if player.stats.frames_blocked:
+                pause(float(item))
+        pause(tail_s)
+        sink.close()  # the file's trailer: its failure is the clip's (stopping the programme would only log it)
+    finally:
+        program.stop()
+    if program.failed:
+        raise program.failed[0][1]
+    if program.stats.blocked:
         Path(out_mp4).unlink(missing_ok=True)
-        raise RuntimeError(f"{out_mp4}: the AI label could not be drawn on {player.stats.frames_blocked} frames")
+        raise RuntimeError(f"{out_mp4}: the AI label could not be drawn on {program.stats.blocked} frames")
+    height, width = program.last_frame.shape[:2] if program.last_frame is not None else (size[1], size[0])
     result = ClipResult(
-        path=Path(out_mp4), duration_s=sink.duration_s, fps=fps, size=player.size or size,
+        path=Path(out_mp4), duration_s=sink.duration_s, fps=fps, size=(width, height),
         speech=parts[0][1] if len(parts) == 1 else None, speech_start_s=parts[0][0] if parts else 0.0,
-        stats=player.stats, metadata=tags, render_s=time.perf_counter() - started, parts=parts,
+        stats=program.stats, metadata=tags, render_s=time.perf_counter() - started, parts=parts,
     )
     log.info("wrote %s: %.1f s, %d frames (%.1f ms render per frame) in %.1f s", result.path, result.duration_s,
-             player.stats.frames_sent, player.stats.render_ms_per_frame, result.render_s)
+             program.stats.sent, program.stats.render_ms_per_frame, result.render_s)
     return result
 
 

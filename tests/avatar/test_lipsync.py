@@ -16,7 +16,7 @@ from avatar.lipsync import (
     pbm_closed,
     rms_envelope,
 )
-from avatar.player import Player
+from avatar.program import Program
 from avatar.render import Renderer
 from avatar.rig import build_rig
 from avatar.types import FaceParams
@@ -40,11 +40,19 @@ def speech() -> Speech:
 @pytest.fixture(scope="module")
 def measured(renderer: Renderer, speech: Speech) -> tuple[ApertureSink, float]:
     sink = ApertureSink()
-    with Player(renderer, Animator(fps=FPS, seed=0), [sink], fps=FPS, sample_rate=speech.sample_rate) as p:
-        p.idle(0.4)
-        start = p.play(speech)
-        p.idle(0.4)
-    return sink, start
+    program = Program(render=renderer.render, animator=Animator(fps=FPS, seed=0), sinks=[sink], fps=FPS,
+                      sample_rate=speech.sample_rate, realtime=False)
+    started: list[float] = []
+    program.start()
+    try:
+        program.run_for(0.4)
+        program.enqueue(speech, on_event=lambda kind, pts: started.append(pts) if kind == "first_audio" else None)
+        while program.speaking:
+            program.run_for(1.0 / FPS)
+        program.run_for(0.4)
+    finally:
+        program.stop()
+    return sink, started[0]
 
 
 def test_rendered_speech_meets_the_targets(measured: tuple[ApertureSink, float], speech: Speech) -> None:

@@ -155,7 +155,7 @@ def test_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_dropped_frames_repeat_the_one_before(tmp_path: Path, fragmented: bool) -> None:
-    """A frame the player dropped leaves a gap in pts: the file stays constant-rate, showing the frame before."""
+    """A frame the programme dropped leaves a gap in pts: the file stays constant-rate, showing the frame before."""
     path = tmp_path / "clip.mp4"
     sink = Mp4Sink(path, fragmented=fragmented)
     sink.open(W, H, FPS, RATE)

@@ -31,7 +31,7 @@ def server(tmp_path: Path) -> Iterator[NginxRtmp]:
 
 
 def push(sink: RtmpSink, seconds: float, on_frame=None) -> float:  # type: ignore[no-untyped-def]
-    """Feed frames and audio in real time, as the player does; returns the longest write call in seconds."""
+    """Feed frames and audio in real time, as the programme does; returns the longest write call in seconds."""
     sink.open(W, H, FPS, RATE)
     t0 = time.monotonic()
     longest = 0.0
