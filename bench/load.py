@@ -69,11 +69,11 @@ class _LoadSampler(_Sampler):
             now = program.now_s
             if now <= 0:  # not on air yet: the programme's clock has not started
                 continue
-            sources = brain._sources
+            sources = brain.intake.sources
             ingest = getattr(sources[0][0], "_queue", None) if sources else None
             self.load_rows.append((time.time(), now, time.monotonic(), _rss_mb(), float(len(brain.queue)),
-                                   float(brain.inbox.qsize()), float(ingest.qsize() if ingest else 0),
-                                   float(brain._shed), float(program.stats.dropped)))
+                                   float(brain.intake.inbox.qsize()), float(ingest.qsize() if ingest else 0),
+                                   float(brain.intake.shed), float(program.stats.dropped)))
             self.rows.append((now, self.load_rows[-1][3], self._offset_ms(brain)))
             if now >= self.before_s:
                 self.go()

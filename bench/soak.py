@@ -24,6 +24,7 @@ from bench.traffic import write_night
 from compliance.audit import verify
 from show.commands.run import run_show
 from show.config import load_show
+from show.events import LineStarted
 
 if TYPE_CHECKING:
     from compliance.gate import Utterance
@@ -53,10 +54,10 @@ class _Sampler:
 
     def attach(self, brain: Brain) -> None:
         self.brain = brain
-        brain.on_line = self._line
+        brain.bus.subscribe(LineStarted, lambda e: self._line(e.utterance, e.speech, e.at_s))
         threading.Thread(target=self._run, args=(brain,), daemon=True, name="soak-sampler").start()
 
-    def _line(self, u: Utterance, speech: Speech, pts: float) -> None:
+    def _line(self, u: Utterance, speech: Speech | None, pts: float) -> None:
         brain, cid = self.brain, u.comment_id
         got = brain.received_at(cid) if brain is not None and cid else None
         if got is not None and cid and u.kind == "answer" and cid not in self._answered:  # a reply's first line

@@ -2,7 +2,8 @@
 
 `Gate.submit` decides pass / hold / block and writes the decision with its reasons to the audit log; held
 lines wait in `pending()` for an operator's `approve` (optionally edited: the edit is moderated again) or
-`reject`. Only a passing `GateDecision` carries text for the voice.
+`reject`. Only a passing `GateDecision` carries a `Cleared` line, and only the gate can make one: the show's
+speaker takes nothing else.
 
 The operator's own words (a typed line, an edit) are also checked against the whole catalog (given as
 `catalog`): a price, stock level, option, discount or claim the catalog does not hold is refused with what
@@ -68,9 +69,28 @@ class Utterance:
         return cls("answer", draft.text or "", draft.lang, draft.comment_id, tuple(draft.sources))
 
 
+_GATE = object()  # the gate's own token: a Cleared line made anywhere else is refused
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """A line the gate let through, as it will be spoken; only the gate makes these (a passing decision)."""
+
+    utterance: Utterance
+    _by_gate: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._by_gate is not _GATE:
+            raise TypeError("only the gate clears a line: take it from a passing GateDecision")
+
+    @property
+    def id(self) -> str:
+        return self.utterance.id
+
+
 @dataclass(frozen=True)
 class GateDecision:
-    """The gate's decision on one utterance, with every reason."""
+    """The gate's decision on one utterance, with every reason; a passing one carries its `cleared` line."""
 
     verdict: Verdict
     utterance: Utterance  # as it will be spoken (an operator's edit applied)
@@ -80,6 +100,7 @@ class GateDecision:
     findings: tuple[str, ...] = ()  # what the catalog check found in an operator's words
     forceable: bool = False  # refused by the catalog check alone: the operator may say it anyway, with a reason
     forced: str | None = None  # the reason the operator gave to say it anyway
+    cleared: Cleared | None = field(default=None, repr=False, compare=False)  # set by the gate on a pass
 
     @property
     def passed(self) -> bool:
@@ -166,6 +187,7 @@ class Gate:
                             findings=tuple(map(str, findings)), forced=forced, by=u.operator)
 
     def _record(self, d: GateDecision) -> GateDecision:
+        d = replace(d, cleared=Cleared(d.utterance, _GATE) if d.passed else None)
         self.audit.append("gate", d.to_audit())
         for fn in list(self._subscribers):
             fn(d)

@@ -1,8 +1,9 @@
-"""The show side of the operator console: `ShowControl` wraps the Brain, the programme, the gate, presence
+"""The show side of the operator console: `ShowControl` wraps the show, the programme, the gate, presence
 and the audit log in small typed methods (it satisfies `console.api.ShowAPI`).
 
-Everything that speaks stays on the Brain's thread: approved and typed lines are queued to it, a product
-switch runs there too. An emergency stop cuts the programme at once and keeps it silent until resumed.
+Everything that speaks stays on the show's thread: lines the gate cleared are handed to its holds (said next,
+or after the resume while stopped), a pause or a product switch runs there as a job. An emergency stop cuts
+the programme at once and keeps it silent until resumed.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class ShowControl:
         self.gate, self.program, self.audit = brain.gate, brain.program, brain.audit
         self.catalog = brain.engine.catalog
         self.lang = brain.lang
+        self.holds = brain.holds
         self.view = ShowView(brain, tap, audit_path=audit_path)
         self.ended = False
         # who is on duty: the show's own presence where the profile needs one, so the console and the host agree
@@ -46,8 +48,6 @@ class ShowControl:
         self._halted: tuple[float, float, float] | None = None  # (monotonic, epoch, pts) of the latest stop
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
-        self._stopped = threading.Event()
-        self._waiting: list[Utterance] = []  # lines approved during a stop: spoken after the resume
         self.takeover_driver: Takeover | None = None  # the webcam/mic driver, when the show has one
         self.takeover_operator: str | None = None  # who drives the host now
         self.takeover_console: str = ""  # and from which console (one name may have several open)
@@ -85,18 +85,7 @@ class ShowControl:
                               video_in=st.video_in, underruns=st.underruns)
 
     def _mode(self) -> str:
-        if self.ended:
-            return "ended"
-        if self._stopped.is_set() or "stop" in self.brain.holds:
-            return "stopped"
-        return "paused" if self.brain.paused else "live"
-
-    def _speak(self, u: Utterance) -> None:
-        with self._lock:
-            if self._stopped.is_set():
-                self._waiting.append(u)
-                return
-        self.brain.put_line(u)
+        return "ended" if self.ended else self.holds.mode()
 
     # -- presence ---------------------------------------------------------------------------------
     def heartbeat(self, operator: str, confirmed: bool = False) -> None:
@@ -157,12 +146,13 @@ class ShowControl:
             refused = "refused" if d.forceable else "blocked"
             out = Outcome(ok=False, message=f"{refused}: " + "; ".join(d.reasons), id=line_id, forceable=d.forceable)
             return self._done(action, operator, out, text=d.utterance.text, findings=list(d.findings))
-        self._speak(d.utterance)
+        assert d.cleared is not None
+        self.holds.put_line(d.cleared)
         return self._done(action, operator, Outcome(ok=True, message=spoken + (" (said anyway)" if d.forced else ""),
                                                     id=line_id), text=d.utterance.text, **said_anyway)
 
     def approve(self, operator: str, line_id: str) -> Outcome:
-        """Let a held line through unchanged; the Brain speaks it next."""
+        """Let a held line through unchanged; the host says it next."""
         return self._decide("approve", operator, line_id)
 
     def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> Outcome:
@@ -185,7 +175,7 @@ class ShowControl:
             return self._done("say", operator, Outcome(ok=False, message="nothing to say"))
         if lang not in LANGS and lang != self.lang:
             return self._done("say", operator, Outcome(ok=False, message=f"unknown language {lang!r}"))
-        if self._stopped.is_set():
+        if self.holds.stopped:
             return self._done("say", operator, Outcome(ok=False, message="the show is stopped: resume first"),
                               text=text)
         if force and not reason.strip():
@@ -208,29 +198,22 @@ class ShowControl:
 
     def resume(self, operator: str) -> Outcome:
         """Back on air after a pause or a stop (unless another hold, e.g. presence, remains)."""
-        with self._lock:
-            self._stopped.clear()
-            waiting, self._waiting = self._waiting, []
-
         def release() -> None:
             self._release_brain()  # a takeover a stop ended: the disclosure is due
-            self.brain.release("stop")
-            self.brain.release("operator")
+            self.holds.release("stop")
+            self.holds.release("operator")
 
         self.brain.put_job(release)
-        for u in waiting:
-            self.brain.put_line(u)
+        self.holds.unhalt()  # lines cleared during the stop are said next
         return self._done("resume", operator, Outcome(ok=True, message="live"))
 
     def halt(self) -> None:
         """Silence now: cut the programme, slate up, nothing more on air (quick: fine on the console's loop)."""
         with self._lock:
-            if self._stopped.is_set():
+            if self.holds.stopped:
                 return
             self._halted = (time.monotonic(), time.time(), self.program.now_s)
-            self._stopped.set()
-            while not self.brain.operator_lines.empty():
-                self._waiting.append(self.brain.operator_lines.get_nowait())
+            self.holds.halt()
             holder = self.takeover_operator
         if holder is not None:  # the operator's voice stops too (audited by `stop`)
             self._stop_ended = (holder, self._hand_back(ease=False, brain=False))
@@ -239,7 +222,7 @@ class ShowControl:
         self._start_guard()
 
     def stop(self, operator: str) -> Outcome:
-        """Emergency stop: `halt`, the Brain holds until resumed, and the silence is measured and audited."""
+        """Emergency stop: `halt`, the show holds until resumed, and the silence is measured and audited."""
         self.halt()
         self.brain.put_job(lambda: self._hold("stop", f"emergency stop by {operator}", say_line=False))
         assert self._halted is not None
@@ -264,7 +247,7 @@ class ShowControl:
             return
 
         def guard() -> None:
-            while self._stopped.is_set() and not self.ended:
+            while self.holds.stopped and not self.ended:
                 if self.program.speaking:
                     self.program.cut()
                 self.program.slate = True
@@ -284,7 +267,7 @@ class ShowControl:
         """The operator drives the face and voice from their webcam and mic; off hands back to the AI host.
 
         `console` tells apart the consoles one operator may have open: only the console that took over hands
-        back (another one ends a takeover with Pause or STOP). While taken over the brain starts nothing new
+        back (another one ends a takeover with Pause or STOP). While taken over the show starts nothing new
         (held lines wait); on the hand-back the spoken AI disclosure is said first (docs/compliance.md §2).
         """
         driver = self.takeover_driver
@@ -305,22 +288,21 @@ class ShowControl:
         with self._lock:
             holder, at = self.takeover_operator, self.takeover_console
             mine = (holder, at) == (operator, console)
-            refused = ("the show is stopped: resume first" if self._stopped.is_set() else
+            refused = ("the show is stopped: resume first" if self.holds.stopped else
                        _elsewhere(holder, operator) if holder is not None and not mine else
-                       f"the show is paused ({', '.join(sorted(self.brain.holds))}): resume first"
-                       if self.brain.holds else None)
+                       f"the show is paused ({', '.join(sorted(self.holds))}): resume first"
+                       if self.holds.paused else None)
             if refused is None:
                 self.takeover_operator, self.takeover_console = operator, console
         if refused is not None:
             return self._done("takeover", operator, Outcome(ok=False, message=refused), on=True)
         if mine:
             return self._done("takeover", operator, Outcome(ok=True, message="takeover already on"), on=True)
-        self.brain.taken_over = True  # before the programme switches: nothing new is queued on top
-        driver.attach(self.program)
         self._takeover_on_at = self.program.now_s
+        self.holds.take_over(self._takeover_on_at)  # before the programme switches: nothing new is queued on top
+        driver.attach(self.program)
         self._counted = replace(driver.stats)  # the figures of this takeover are counted from here
-        self.brain.disclosure.takeover_started(self._takeover_on_at)
-        # a pitch the brain was already preparing is withdrawn once queued (said again later, like a barge-in)
+        # a pitch the show was already preparing is withdrawn once queued (said again later, like a barge-in)
         self.brain.put_job(self.program.barge_in)
         return self._done("takeover", operator, Outcome(ok=True, message="takeover on: you drive the host"), on=True)
 
@@ -356,13 +338,12 @@ class ShowControl:
 
     def _release_brain(self) -> None:
         """The AI host may start lines again, the spoken disclosure first (docs/compliance.md §2)."""
-        if self.brain.taken_over and self.takeover_operator is None:
-            self.brain.disclosure.takeover_ended(self.program.now_s)
-            self.brain.taken_over = False
+        if self.takeover_operator is None:
+            self.holds.hand_back(self.program.now_s)
 
     def _hold(self, reason: str, why: str, *, say_line: bool = True) -> None:
-        """On the brain's thread: pause the host, then let go of a takeover the pause ended."""
-        self.brain.hold(reason, why, say_line=say_line)
+        """On the show's thread: pause the host, then let go of a takeover the pause ended."""
+        self.holds.hold(reason, why, say_line=say_line)
         self._release_brain()
 
     def takeover_video(self, operator: str, jpeg: bytes, console: str = "") -> None:

@@ -12,6 +12,8 @@ from typing import Literal
 from compliance.gate import GateDecision, Utterance
 from compliance.presence import PresenceChange
 from dialogue.types import Action, BadComment, Comment, Draft, Triaged
+from show.trace import Trace
+from voice.types import Speech
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,19 @@ class CommentShed(Event):
 
 @dataclass(frozen=True)
 class CommentSkipped(Event):
-    """A comment will not be answered (triage's reason, small talk gone stale, the show ended before it was read)."""
+    """A comment will not be answered: triage's reason, or small talk gone stale (a `stale:` flag)."""
 
     comment_id: str
     reason: str
     flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommentUnread(Event):
+    """The show ended with this comment taken from its source but not yet read: it is recorded as held."""
+
+    comment: Comment | BadComment
+    reason: str = "the show ended before it was read"
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class CommentSettled(Event):
     text: str | None = None
     flags: tuple[str, ...] = ()
     sources: tuple[str, ...] | None = None
+    answered_with: str | None = None  # answered by a line said for another (the comment id, or "disclosure")
 
 
 # -- lines ---------------------------------------------------------------------------------------------
@@ -82,6 +93,31 @@ class DraftReady(Event):
 
 
 @dataclass(frozen=True)
+class AnswerStarted(Event):
+    """The host takes a comment to answer it; `trace` times it from its arrival to its first audio."""
+
+    triaged: Triaged
+    trace: Trace
+
+
+@dataclass(frozen=True)
+class AnswerPutBack(Event):
+    """An answer begun is put back in the queue (the operator left before a word of it was said)."""
+
+    comment_id: str
+    trace: Trace
+
+
+@dataclass(frozen=True)
+class AnswerEnded(Event):
+    """The host is done with a comment: how long each stage took, and the responder's flags."""
+
+    comment_id: str
+    stages_ms: dict[str, float | None]
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GateDecided(Event):
     """The gate decided on a line: pass, hold (for an operator) or block."""
 
@@ -89,11 +125,38 @@ class GateDecided(Event):
 
 
 @dataclass(frozen=True)
+class LineCommitted(Event):
+    """A cleared line is about to go on the programme: it must be on record first (a critical subscriber)."""
+
+    utterance: Utterance
+    voice: str
+    trace: Trace | None = None  # its own trace (None for an answer's sentence: the answer keeps one for all)
+
+
+@dataclass(frozen=True)
+class LineWithdrawn(Event):
+    """A cleared line was not put on air: the operator's presence changed while it was voiced."""
+
+    utterance: Utterance
+    reason: str
+
+
+@dataclass(frozen=True)
+class VoiceFellBack(Event):
+    """The main voice failed on a line; the fallback voice says it."""
+
+    error: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LineStarted(Event):
-    """A line's first audio went out."""
+    """A line's first audio went out (published on the programme clock's thread)."""
 
     utterance: Utterance
     at_s: float
+    speech: Speech | None = None  # the first part of the line as voiced
+    latency_ms: float | None = None  # a reply's first audio: milliseconds since its comment was read
 
 
 @dataclass(frozen=True)
@@ -126,6 +189,13 @@ class HoldChanged(Event):
     why: str
     holds: tuple[str, ...]
     at_s: float
+
+
+@dataclass(frozen=True)
+class AuditBack(Event):
+    """The audit log takes entries again after it could not be written (`after`: why it was held)."""
+
+    after: str
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,18 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-OutcomeAction = Literal["reply", "skip", "hold"]
+from dialogue.types import Action
+from show.bus import Bus
+from show.events import (
+    CommentSettled,
+    CommentShed,
+    CommentSkipped,
+    CommentTriaged,
+    CommentUnread,
+    Event,
+    LineCommitted,
+)
 
 
 @dataclass
@@ -20,7 +29,7 @@ class Outcome:
     """One comment's fate; `lines` are the ids of the utterances spoken for it."""
 
     id: str
-    action: OutcomeAction | None = None  # None while it waits in the queue
+    action: Action | None = None  # None while it waits in the queue
     text: str | None = None
     flags: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -31,6 +40,14 @@ class Outcome:
                 "sources": self.sources, "lines": self.lines}
 
 
+def joined(said: str | None, text: str) -> str:
+    """What was said so far, and the next sentence (Chinese sentences join without a space)."""
+    if not said:
+        return text
+    sep = "" if text[:1] >= "\u2e80" else " "
+    return f"{said}{sep}{text}"
+
+
 class Outcomes:
     """Collects outcomes as the show runs (thread-safe); `write` saves them as JSONL."""
 
@@ -38,6 +55,29 @@ class Outcomes:
         self._by_id: dict[str, Outcome] = {}
         self._latest: dict[str, Outcome] = {}  # comment id → its latest record (ids may repeat)
         self._lock = threading.Lock()
+
+    def attach(self, bus: Bus) -> None:
+        """Keep the outcomes from the show's events (after the audit log: what it could not record did not happen)."""
+        bus.subscribe((CommentTriaged, CommentSkipped, CommentShed, CommentUnread, CommentSettled, LineCommitted),
+                      self._on)
+
+    def _on(self, e: Event) -> None:
+        if isinstance(e, CommentTriaged):
+            t = e.triaged
+            self.seen(e.comment.id, [f"intent:{t.intent.value}", f"lang:{t.lang}", *t.flags])
+        elif isinstance(e, CommentSkipped):
+            self.settle(e.comment_id, Action.SKIP, flags=list(e.flags))
+        elif isinstance(e, CommentShed):
+            self.settle(e.comment_id, Action.SKIP, flags=["shed:queue_full"])
+        elif isinstance(e, CommentUnread):
+            self.seen(e.comment.id, ["show_ended"])
+            self.settle(e.comment.id, Action.HOLD, flags=["show_ended"])
+        elif isinstance(e, CommentSettled):
+            self.settle(e.comment_id, e.action, text=e.text, flags=list(e.flags),
+                        sources=None if e.sources is None else list(e.sources))
+        elif isinstance(e, LineCommitted) and e.utterance.comment_id:
+            u = e.utterance
+            self.spoke(u.comment_id, u.id, u.text)
 
     def seen(self, comment_id: str, flags: list[str]) -> Outcome:
         """A comment arrived (a repeated id gets its own record, suffixed with its position)."""
@@ -51,7 +91,7 @@ class Outcomes:
         with self._lock:
             return self._latest.get(comment_id)
 
-    def settle(self, comment_id: str, action: OutcomeAction, *, text: str | None = None,
+    def settle(self, comment_id: str, action: Action, *, text: str | None = None,
                flags: list[str] | None = None, sources: list[str] | None = None) -> None:
         """Record a comment's final action (the last word wins: a hold later approved becomes a reply)."""
         o = self.get(comment_id)
@@ -71,9 +111,8 @@ class Outcomes:
         if o is None:
             return
         o.lines.append(utterance_id)
-        sep = "" if text[:1] >= "\u2e80" else " "  # Chinese sentences join without a space
-        o.text = text if not o.text or o.action != "reply" else f"{o.text}{sep}{text}"
-        o.action = "reply"
+        o.text = joined(o.text if o.action is Action.REPLY else None, text)
+        o.action = Action.REPLY
 
     def records(self) -> list[Outcome]:
         """Every comment in arrival order; one still waiting is a hold flagged `show_ended`."""
@@ -81,7 +120,7 @@ class Outcomes:
             out = list(self._by_id.values())
         for o in out:
             if o.action is None:
-                o.action = "hold"
+                o.action = Action.HOLD
                 o.flags = [*o.flags, "show_ended"]
         return out
 

@@ -8,10 +8,10 @@ from typing import IO, TYPE_CHECKING
 
 from tqdm import tqdm
 
+from show.events import LineStarted
+
 if TYPE_CHECKING:
-    from compliance.gate import Utterance
     from show.runtime import Brain
-    from voice.types import Speech
 
 
 class ShowProgress:
@@ -26,16 +26,13 @@ class ShowProgress:
         self._thread: threading.Thread | None = None
 
     def attach(self, brain: Brain) -> None:
-        """Counts each line's first audio (after any hook already there) and starts the updates."""
+        """Counts each line's first audio and starts the updates."""
         self._brain = brain
-        before = brain.on_line
 
-        def counted(u: Utterance, speech: Speech, at_s: float) -> None:
-            if before is not None:
-                before(u, speech, at_s)
+        def counted(_: LineStarted) -> None:
             self.lines += 1
 
-        brain.on_line = counted
+        brain.bus.subscribe(LineStarted, counted)
         if self.file.isatty():
             total = round(self.total_s) if self.total_s else None
             self._bar = tqdm(total=total, desc=self.label, unit="s", file=self.file, dynamic_ncols=True,

@@ -25,6 +25,7 @@ from dialogue.catalog import load_catalog
 from dialogue.sources import read_comments
 from show.commands.run import run_show
 from show.config import load_show
+from show.events import LineStarted
 from show.progress import ShowProgress
 from show.runtime import Brain
 from show.terminal import run_log
@@ -133,7 +134,11 @@ class _LineRecorder:
         self.n = 0
 
     def attach(self, brain: Brain) -> None:
-        brain.on_line = self.line
+        brain.bus.subscribe(LineStarted, self.started)
+
+    def started(self, e: LineStarted) -> None:
+        if e.speech is not None:
+            self.line(e.utterance, e.speech, e.at_s)
 
     def line(self, u: Utterance, speech: Speech, at_s: float) -> None:
         self.n += 1

@@ -38,7 +38,7 @@ from show.memory import freeze_loaded, limit_arenas
 from show.operator import announce, start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.progress import ShowProgress
-from show.runtime import Brain, write_traces
+from show.runtime import Brain
 from show.terminal import run_log
 
 log = logging.getLogger("nightshift.run")
@@ -165,7 +165,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
         fallback = create(cfg.voice.fallback)
     brain = Brain(engine=engine, gate=gate, audit=audit, program=program, voice=voice, fallback_voice=fallback,
                   rundown=rundown, presence=presence, lang=lang)
-    brain.reopen_recording = _recording_reopener(cfg, program, label_json)
+    brain.health.reopen_recording = _recording_reopener(cfg, program, label_json)
     if prepare is not None:
         prepare(brain)
     brain.feed(_source(cfg, program, audit))  # the ingest prints its address and token once
@@ -193,7 +193,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     audit.append("show_end", figures)
     audit.close()
     summary.write(out_dir / "summary.json")
-    write_traces(brain.traces, out_dir / "trace.jsonl")
+    brain.traces.write(out_dir / "trace.jsonl")
     brain.outcomes.write(out_dir / "replies.jsonl")
     return figures
 

@@ -1,0 +1,108 @@
+"""Answering: a comment the scheduler chose → the responder's sentences → the gate → the speaker.
+
+The responder's reply yields sentences that carry their sources, then its draft (`DraftReady`). Each sentence
+goes through the gate; what became of the comment is decided from the gate's verdicts: replied once a line was
+said, held once one was held for an operator, else skipped (blocked, or nothing to say). An answer begun is
+put back in the queue when the operator leaves before any of it was said.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from compliance.gate import Gate, GateDecision, Utterance, Verdict
+from dialogue.engine import DialogueEngine
+from dialogue.responder import Reply
+from dialogue.rundown import Rundown
+from dialogue.triage.language import detect_language
+from dialogue.types import Action, Comment, Intent, Triaged
+from show.bus import Bus
+from show.events import AnswerEnded, AnswerPutBack, AnswerStarted, CommentSettled, DraftReady
+from show.outcomes import joined
+from show.stages.holds import Holds
+from show.trace import Trace
+
+Say = Callable[[Utterance, Trace | None], tuple[GateDecision, bool]]  # the gate's decision, and whether it was said
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a reply, in its own language, with the catalog entries it rests on."""
+
+    text: str
+    lang: str
+    sources: tuple[str, ...]
+
+
+def sentences(reply: Reply, tri: Triaged) -> Iterator[Sentence]:
+    """The reply's sentences as they are released; its draft is complete afterwards (`reply.draft`)."""
+    for text in reply:
+        # spoken in the sentence's own language: a catalog sentence keeps the catalog's, whatever the viewer's
+        said = detect_language(text, default=tri.lang)
+        yield Sentence(text, tri.lang if said == "und" else said, reply.sources)
+
+
+class Answering:
+    """Answers one comment at a time on the show's thread."""
+
+    def __init__(self, *, engine: DialogueEngine, gate: Gate, rundown: Rundown, holds: Holds, bus: Bus,
+                 received_at: Callable[[str], float | None]) -> None:
+        self.engine, self.gate, self.rundown, self.holds, self.bus = engine, gate, rundown, holds, bus
+        self.received_at = received_at
+        self.answering: Comment | None = None  # the comment being answered (read by the console)
+
+    def answer(self, tri: Triaged, say: Say, *, put_back: Callable[[Triaged], None],
+               said_ai: Callable[[str, str], None]) -> None:
+        """Answer `tri`: `say` gates and speaks each sentence; `put_back` queues it again (the operator left
+        before a word was said); `said_ai(text, by)` tells the "are you real?" waiters they heard it."""
+        c = self.answering = tri.comment
+        tr = Trace(c.id, "answer")
+        tr.mark("received", self.received_at(c.id))
+        tr.mark("triaged")
+        self.bus.publish(AnswerStarted(tri, tr))
+        t0 = time.monotonic()
+        reply = self.engine.respond(tri, current_sku=self.rundown.current_sku)
+        said: str | None = None  # what was said of it so far
+        held = blocked = False
+        for s in sentences(reply, tri):
+            if self.holds.unattended():  # the operator left mid-answer: nothing more of it starts
+                reply.close()
+                if said is None and not held:  # answered once an operator is on duty again
+                    self.bus.publish(AnswerPutBack(c.id, tr))
+                    put_back(tri)
+                    return
+                break
+            if reply.timing.first_token_s is not None:
+                tr.mark("first_token", t0 + reply.timing.first_token_s)
+            tr.mark("first_sentence")
+            d, spoken = say(Utterance(kind="answer", text=s.text, lang=s.lang, comment_id=c.id, sources=s.sources), tr)
+            held = held or d.verdict is Verdict.HOLD
+            blocked = blocked or d.verdict is Verdict.BLOCK
+            if spoken:
+                said = joined(said, s.text)
+        self._settle(tri, reply, said, held, blocked, said_ai)
+        self.bus.publish(AnswerEnded(c.id, {s: tr.ms("received", s) for s in tr.at},
+                                     tuple(reply.draft.flags) if reply.draft is not None else ()))
+
+    def _settle(self, tri: Triaged, reply: Reply, said: str | None, held: bool, blocked: bool,
+                said_ai: Callable[[str, str], None]) -> None:
+        """What became of the comment, from the draft and the gate's verdicts on its sentences."""
+        c, draft = tri.comment, reply.draft
+        flags, sources = (tuple(draft.flags), tuple(draft.sources)) if draft is not None else ((), ())
+        if draft is not None:
+            self.bus.publish(DraftReady(draft))
+        if draft is not None and draft.action is Action.HOLD:
+            self.gate.submit_draft(draft)
+            self.bus.publish(CommentSettled(c.id, Action.HOLD, text=draft.text, flags=flags, sources=sources))
+        elif said is not None:
+            if tri.intent is Intent.IDENTITY:
+                said_ai(said, c.id)
+            self.bus.publish(CommentSettled(c.id, Action.REPLY, flags=flags, sources=sources))
+        elif held:
+            self.bus.publish(CommentSettled(c.id, Action.HOLD, text=draft.text if draft else None,
+                                            flags=(*flags, "gate:held"), sources=sources))
+        else:
+            self.bus.publish(CommentSettled(c.id, Action.SKIP, flags=(*flags, "gate:blocked" if blocked
+                                                                      else "nothing_to_say"), sources=sources))

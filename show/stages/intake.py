@@ -1,0 +1,142 @@
+"""Intake: comment sources → inbox → triage → the scheduler's queue.
+
+Each source is read in a thread of its own into a bounded inbox (when the show falls behind, the reader waits
+and the source pushes back: HTTP 503). On the show's thread, a slice of the inbox is triaged at every step
+(`take`): each comment is a `CommentReceived`, then a `CommentTriaged` (on record in the audit log before it
+is queued: one the log cannot take waits in a backlog, never lost), then whatever the scheduler made of it
+(queued, shed, skipped). When the show ends, `close` records every comment taken but not yet read.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from compliance.audit import AuditWriteError
+from dialogue.engine import DialogueEngine
+from dialogue.types import BadComment, Comment, Triaged
+from show.bus import Bus
+from show.events import CommentReceived, CommentShed, CommentTriaged, CommentUnread
+from show.stages.waiting import Scheduler
+
+log = logging.getLogger(__name__)
+
+INBOX_MAX = 1000  # comments read but not yet triaged
+TAKE_PER_STEP = 50
+
+Item = Comment | BadComment
+
+
+class Intake:
+    """Reads the comment sources and hands triaged comments to the scheduler."""
+
+    def __init__(self, *, engine: DialogueEngine, scheduler: Scheduler, bus: Bus,
+                 clock: Callable[[], float]) -> None:
+        self.engine, self.scheduler, self.bus = engine, scheduler, bus
+        self.clock = clock  # programme seconds
+        # bounded: when the show falls behind, the reader waits and the source pushes back (HTTP 503)
+        self.inbox: queue.Queue[Item | None] = queue.Queue(maxsize=INBOX_MAX)
+        self.sources: list[tuple[object, threading.Thread]] = []
+        self.sources_done = False
+        self.shed = 0  # comments the full queue shed so far
+        self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
+        self._backlog: list[tuple[Item, Triaged]] = []  # triaged while the audit log could not be written
+
+    def feed(self, source: Iterable[Item]) -> threading.Thread:
+        """Read a comment source in a thread; None in the inbox marks its end."""
+
+        def run() -> None:
+            try:
+                for item in source:
+                    self.inbox.put(item)
+            except Exception as e:
+                log.error("comment source failed: %s", e)
+            finally:
+                self.inbox.put(None)
+
+        t = threading.Thread(target=run, name="comments", daemon=True)
+        t.start()
+        self.sources.append((source, t))
+        return t
+
+    def received_at(self, comment_id: str) -> float | None:
+        """When a comment was read (time.monotonic), for latency figures."""
+        return self._received.get(comment_id)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing read and not yet triaged or queued."""
+        return self.inbox.empty() and not self._backlog
+
+    def take(self, mono: float) -> None:
+        """Triage a slice of the inbox (a flood is read a slice at a time: the host keeps talking)."""
+        while self._backlog:  # comments triaged while the audit log could not be written
+            item, tri = self._backlog[0]
+            self._admit(item, tri, mono)
+            self._backlog.pop(0)
+        for _ in range(TAKE_PER_STEP):
+            try:
+                item = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:
+                self.sources_done = True
+                continue
+            self._received[item.id] = received = time.monotonic()
+            self.bus.publish(CommentReceived(item, received))
+            # programme time, as the queue's staleness: a fast clock's 30 s dedupe window is 30 show seconds
+            tri = self.engine.triage(item, now=self.clock())
+            try:
+                self._admit(item, tri, mono)
+            except AuditWriteError:
+                self._backlog.append((item, tri))  # kept, never lost: admitted once the log can record it
+                raise
+
+    def _admit(self, item: Item, tri: Triaged, mono: float) -> None:
+        """Record a triaged comment (the audit log's entry first), then hand it to the scheduler."""
+        self.bus.publish(CommentTriaged(item, tri))
+        self.publish(self.scheduler.admit(tri, self.clock(), mono))
+
+    def publish(self, events: list) -> None:  # type: ignore[type-arg]
+        """Publish what the scheduler made of a comment; a full queue is said in the log now and then."""
+        for e in events:
+            self.bus.publish(e)
+            if isinstance(e, CommentShed):
+                self.shed += 1
+                if self.shed in (1, 10, 100) or self.shed % 1000 == 0:
+                    log.warning("comment queue full: %d comments shed so far (lowest priority first)", self.shed)
+
+    def close(self, timeout_s: float = 10.0, gap_s: float = 1.0, cap_s: float = 120.0) -> None:
+        """The show is over: stop taking comments, and record every comment already taken but not yet read
+        as held (flag show_ended) in the audit log and the outcomes: none is lost, however many there are and
+        however busy the machine. Sources get `timeout_s` to end; past it, a backlog that still flows (no gap
+        of `gap_s`) is drained on, up to `cap_s`, but a source that only trickles on, never ending, is left."""
+        for source, _ in self.sources:
+            close = getattr(source, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception as e:
+                    log.error("closing a comment source failed: %s", e)
+        start = last = time.monotonic()
+        left = 0
+        while time.monotonic() - start < cap_s:
+            try:
+                item = self.inbox.get(timeout=0.05)
+            except queue.Empty:
+                now = time.monotonic()
+                if not any(t.is_alive() for _, t in self.sources):
+                    break
+                if now - start > timeout_s and now - last > gap_s:
+                    break
+                continue
+            if item is None:
+                continue
+            last = time.monotonic()
+            left += 1
+            self.bus.publish(CommentUnread(item))
+        if left:
+            log.warning("the show ended with %d comments not yet read: recorded as held (show_ended)", left)
