@@ -29,7 +29,7 @@ from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.queue import CommentQueue
 from dialogue.types import Action, BadComment, Comment, Triaged
 from show.bus import Bus
-from show.events import CommentSettled, CommentSkipped, GateDecided, VoiceFellBack
+from show.events import CommentSettled, GateDecided, VoiceFellBack
 from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.record.audit import AuditRecorder
@@ -37,9 +37,9 @@ from show.stages.answering import Answering
 from show.stages.health import Health
 from show.stages.holds import Holds
 from show.stages.intake import Intake
+from show.stages.scheduler import SPEAK_AHEAD_S, Answer, Pitch, Scheduler, Situation, Speak
 from show.stages.speaker import Speaker
 from show.stages.voices import FallbackVoice, Normalized
-from show.stages.waiting import AHEAD_S, Answer, Pitch, Scheduler, Situation, Speak
 from show.trace import RunSummary, Trace, TraceLog
 from voice.tts.base import TTSBackend
 
@@ -188,12 +188,9 @@ class Brain:
         p = self.program
         decision, events = self.scheduler.next(Situation(
             now_s=p.now_s, mono=now, held=self.holds.held, disclosure_due=self.disclosure.due(p.now_s),
-            operator_line=not self.holds.lines.empty() and p.queued_s <= AHEAD_S and not self.holds.unattended(),
+            operator_line=not self.holds.lines.empty() and not self.holds.unattended(),
             committed_s=p.committed_s, queued_s=p.queued_s, finishing=self.finishing))
-        for e in events:
-            self.bus.publish(e)
-            if isinstance(e, CommentSkipped):
-                log.info("comment %s not answered: %s", e.comment_id, e.reason)
+        self.intake.publish(events)  # stale small talk, skipped
         if isinstance(decision, Speak) and decision.kind == "operator":
             return self._operator_line()
         if isinstance(decision, Speak):
@@ -214,7 +211,7 @@ class Brain:
         try:
             self.answers.answer(a.triaged, self.say, said_ai=lambda text, by: self._said_ai(text, by, answer=True),
                                 put_back=lambda tri: self.intake.publish(
-                                    self.scheduler.admit(tri, self.program.now_s, time.monotonic())))
+                                    self.scheduler.admit(tri, self.program.now_s, mono=time.monotonic())))
         except AuditWriteError:  # its answer could not be recorded, so not said: answered later
             self.scheduler.requeue(a.triaged, self.program.now_s, identity=a.identity, mono=now)
             raise
@@ -268,7 +265,7 @@ class Brain:
             if not busy:
                 trimmer.maybe()
             if offline:
-                if not busy or busy_run > 8 or self.program.queued_s > AHEAD_S:
+                if not busy or busy_run > 8 or self.program.queued_s > SPEAK_AHEAD_S:
                     self.program.run_for(1.0 / self.program.fps)
             elif not busy:
                 time.sleep(0.05)

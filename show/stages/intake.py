@@ -19,8 +19,8 @@ from compliance.audit import AuditWriteError
 from dialogue.engine import DialogueEngine
 from dialogue.types import BadComment, Comment, Triaged
 from show.bus import Bus
-from show.events import CommentReceived, CommentShed, CommentTriaged, CommentUnread
-from show.stages.waiting import Scheduler
+from show.events import CommentReceived, CommentShed, CommentTriaged, CommentUnread, Event
+from show.stages.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -98,16 +98,13 @@ class Intake:
     def _admit(self, item: Item, tri: Triaged, mono: float) -> None:
         """Record a triaged comment (the audit log's entry first), then hand it to the scheduler."""
         self.bus.publish(CommentTriaged(item, tri))
-        self.publish(self.scheduler.admit(tri, self.clock(), mono))
+        self.publish(self.scheduler.admit(tri, self.clock(), mono=mono))
 
-    def publish(self, events: list) -> None:  # type: ignore[type-arg]
-        """Publish what the scheduler made of a comment; a full queue is said in the log now and then."""
+    def publish(self, events: list[Event]) -> None:
+        """Publish what the scheduler made of comments (queued, shed, skipped), counting the shed ones."""
         for e in events:
             self.bus.publish(e)
-            if isinstance(e, CommentShed):
-                self.shed += 1
-                if self.shed in (1, 10, 100) or self.shed % 1000 == 0:
-                    log.warning("comment queue full: %d comments shed so far (lowest priority first)", self.shed)
+            self.shed += isinstance(e, CommentShed)
 
     def close(self, timeout_s: float = 10.0, gap_s: float = 1.0, cap_s: float = 120.0) -> None:
         """The show is over: stop taking comments, and record every comment already taken but not yet read
