@@ -76,8 +76,7 @@ class Outcomes:
             self.settle(e.comment_id, e.action, text=e.text, flags=list(e.flags),
                         sources=None if e.sources is None else list(e.sources))
         elif isinstance(e, LineCommitted) and e.utterance.comment_id:
-            u = e.utterance
-            self.spoke(u.comment_id, u.id, u.text)
+            self.spoke(e.utterance.comment_id, e.utterance.id, e.utterance.text)
 
     def seen(self, comment_id: str, flags: list[str]) -> Outcome:
         """A comment arrived (a repeated id gets its own record, suffixed with its position)."""

@@ -74,8 +74,8 @@ class Intake:
     def take(self, mono: float) -> None:
         """Triage a slice of the inbox (a flood is read a slice at a time: the host keeps talking)."""
         while self._backlog:  # comments triaged while the audit log could not be written
-            item, tri = self._backlog[0]
-            self._admit(item, tri, mono)
+            kept, tri = self._backlog[0]
+            self._admit(kept, tri, mono)
             self._backlog.pop(0)
         for _ in range(TAKE_PER_STEP):
             try:
