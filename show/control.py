@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -84,7 +84,7 @@ class ShowControl:
                               first_frame_ms=_ms(st.first_frame_s), first_face_ms=_ms(st.first_face_s),
                               video_in=st.video_in, underruns=st.underruns)
 
-    def _mode(self) -> str:
+    def _mode(self) -> Literal["live", "paused", "stopped", "ended"]:
         return "ended" if self.ended else self.holds.mode()
 
     # -- presence ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 from avatar.program import Program
 from compliance.gate import PRESENCE_EXEMPT, Cleared, Utterance
@@ -70,7 +71,7 @@ class Holds:
         """The console's stop is on (from the moment it is pressed, before the show's thread holds)."""
         return self._stopped.is_set()
 
-    def mode(self) -> str:
+    def mode(self) -> Literal["live", "paused", "stopped"]:
         """live, paused or stopped."""
         if self._stopped.is_set() or "stop" in self.reasons:
             return "stopped"
