@@ -282,4 +282,3 @@ class ErrorMsg(_Msg):
 ServerMessage = Annotated[Welcome | StateMsg | StateChanges | Result | ErrorMsg, Field(discriminator="type")]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
 
-Outcome = ActionResult  # the former name, still imported by show.control

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
@@ -100,7 +101,7 @@ def create_console_app(show: ShowAPI, *, token: str, bind_host: str = "127.0.0.1
                             status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     @app.middleware("http")
-    async def guard_host(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def guard_host(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if not auth.host_allowed(request.headers.get("host"), bind_host):
             return JSONResponse({"detail": "unknown host name"}, status_code=421)
         return await call_next(request)

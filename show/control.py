@@ -11,14 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from compliance.gate import GateDecision, GateError, Utterance
 from compliance.presence import Presence
-from console.messages import Outcome, ShowState, TakeoverStatus
+from console.messages import ActionResult, ShowState, TakeoverStatus
 from show.runtime import Brain
 from show.tap import PreviewTap
 from show.view import ShowView
@@ -34,13 +33,13 @@ _NO_REASON = "say anyway needs a reason: type why this line must be said"
 class ShowControl:
     """The console's levers on one running show; every method is safe from any thread."""
 
-    def __init__(self, brain: Brain, tap: PreviewTap, *, audit_path: str | Path) -> None:
+    def __init__(self, brain: Brain, tap: PreviewTap) -> None:
         self.brain, self.tap = brain, tap
         self.gate, self.program, self.audit = brain.gate, brain.program, brain.audit
         self.catalog = brain.engine.catalog
         self.lang = brain.lang
         self.holds = brain.holds
-        self.view = ShowView(brain, tap, audit_path=audit_path)
+        self.view = ShowView(brain, tap)
         self.ended = False
         # who is on duty: the show's own presence where the profile needs one, so the console and the host agree
         self.presence = brain.presence or Presence(ON_DUTY_S)
@@ -122,81 +121,81 @@ class ShowControl:
         self.audit.append("console_disconnected", {"operator": operator, "consoles_left": max(left, 0)})
 
     # -- actions ----------------------------------------------------------------------------------
-    def _done(self, action: str, operator: str, outcome: Outcome, **extra: Any) -> Outcome:
+    def _done(self, action: str, operator: str, outcome: ActionResult, **extra: Any) -> ActionResult:
         self.audit.append("operator_action", {"action": action, "operator": operator, "ok": outcome.ok,
                                               "message": outcome.message, "id": outcome.id,
                                               "pts_s": round(self.program.now_s, 3), **outcome.figures, **extra})
         return outcome
 
     def _decide(self, action: str, operator: str, line_id: str, edited: str | None = None,
-                reason: str = "", force: str | None = None) -> Outcome:
+                reason: str = "", force: str | None = None) -> ActionResult:
         try:
             if action == "reject":
                 self.gate.reject(line_id, operator, reason)
-                return self._done(action, operator, Outcome(ok=True, message="rejected", id=line_id))
+                return self._done(action, operator, ActionResult(ok=True, message="rejected", id=line_id))
             d = self.gate.approve(line_id, operator, edited, force_reason=force)
         except GateError:
-            return self._done(action, operator, Outcome(ok=False, message="no held line with that id", id=line_id))
+            return self._done(action, operator, ActionResult(ok=False, message="no held line with that id", id=line_id))
         return self._decided(action, operator, d, line_id, "approved, to be spoken")
 
-    def _decided(self, action: str, operator: str, d: GateDecision, line_id: str, spoken: str) -> Outcome:
+    def _decided(self, action: str, operator: str, d: GateDecision, line_id: str, spoken: str) -> ActionResult:
         """Report a gate decision on the operator's words (a refusal the catalog alone made may be forced)."""
         said_anyway = {"forced": True, "reason": d.forced, "findings": list(d.findings)} if d.forced else {}
         if not d.passed:
             refused = "refused" if d.forceable else "blocked"
-            out = Outcome(ok=False, message=f"{refused}: " + "; ".join(d.reasons), id=line_id, forceable=d.forceable)
+            out = ActionResult(ok=False, message=f"{refused}: " + "; ".join(d.reasons), id=line_id, forceable=d.forceable)
             return self._done(action, operator, out, text=d.utterance.text, findings=list(d.findings))
         assert d.cleared is not None
         self.holds.put_line(d.cleared)
-        return self._done(action, operator, Outcome(ok=True, message=spoken + (" (said anyway)" if d.forced else ""),
+        return self._done(action, operator, ActionResult(ok=True, message=spoken + (" (said anyway)" if d.forced else ""),
                                                     id=line_id), text=d.utterance.text, **said_anyway)
 
-    def approve(self, operator: str, line_id: str) -> Outcome:
+    def approve(self, operator: str, line_id: str) -> ActionResult:
         """Let a held line through unchanged; the host says it next."""
         return self._decide("approve", operator, line_id)
 
-    def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> Outcome:
+    def edit(self, operator: str, line_id: str, text: str, force: bool = False, reason: str = "") -> ActionResult:
         """Let a held line through as the operator rewrote it (moderated and checked against the catalog again);
         `force` says it although the catalog check refused it, with the operator's `reason`."""
         if force and not reason.strip():
-            return self._done("edit", operator, Outcome(ok=False, message=_NO_REASON, id=line_id, forceable=True),
+            return self._done("edit", operator, ActionResult(ok=False, message=_NO_REASON, id=line_id, forceable=True),
                               text=text.strip())
         return self._decide("edit", operator, line_id, edited=text.strip(), force=reason.strip() if force else None)
 
-    def reject(self, operator: str, line_id: str, reason: str = "") -> Outcome:
+    def reject(self, operator: str, line_id: str, reason: str = "") -> ActionResult:
         """Refuse a held line: it is never spoken."""
         return self._decide("reject", operator, line_id, reason=reason.strip())
 
-    def say(self, operator: str, text: str, lang: str | None = None, force: bool = False, reason: str = "") -> Outcome:
+    def say(self, operator: str, text: str, lang: str | None = None, force: bool = False, reason: str = "") -> ActionResult:
         """The operator's own words, spoken by the host through the same gate and catalog check; `force` says
         them although the catalog check refused them, with the operator's `reason` (moderation still applies)."""
         text, lang = text.strip(), lang or self.lang
         if not text:
-            return self._done("say", operator, Outcome(ok=False, message="nothing to say"))
+            return self._done("say", operator, ActionResult(ok=False, message="nothing to say"))
         if lang not in LANGS and lang != self.lang:
-            return self._done("say", operator, Outcome(ok=False, message=f"unknown language {lang!r}"))
+            return self._done("say", operator, ActionResult(ok=False, message=f"unknown language {lang!r}"))
         if self.holds.stopped:
-            return self._done("say", operator, Outcome(ok=False, message="the show is stopped: resume first"),
+            return self._done("say", operator, ActionResult(ok=False, message="the show is stopped: resume first"),
                               text=text)
         if force and not reason.strip():
-            return self._done("say", operator, Outcome(ok=False, message=_NO_REASON, forceable=True), text=text)
+            return self._done("say", operator, ActionResult(ok=False, message=_NO_REASON, forceable=True), text=text)
         d = self.gate.submit(Utterance(kind="operator", text=text, lang=lang, operator=operator),
                              force_reason=reason.strip() if force else None)
         return self._decided("say", operator, d, d.id, "to be spoken")
 
-    def pause(self, operator: str) -> Outcome:
+    def pause(self, operator: str) -> ActionResult:
         """The host stops answering and pitching (holding slate, a holding line); the operator may still speak.
 
         A takeover on air ends first: the slate would cover the operator's face."""
         holder = self.takeover_operator
         if holder is not None:
             figures = self._hand_back(ease=False, brain=False)
-            self._done("takeover", operator, Outcome(ok=True, message="ended by the pause", figures=figures),
+            self._done("takeover", operator, ActionResult(ok=True, message="ended by the pause", figures=figures),
                        on=False, driver=holder)
         self.brain.put_job(lambda: self._hold("operator", f"paused by {operator}"))
-        return self._done("pause", operator, Outcome(ok=True, message="paused"))
+        return self._done("pause", operator, ActionResult(ok=True, message="paused"))
 
-    def resume(self, operator: str) -> Outcome:
+    def resume(self, operator: str) -> ActionResult:
         """Back on air after a pause or a stop (unless another hold, e.g. presence, remains)."""
         def release() -> None:
             self._release_brain()  # a takeover a stop ended: the disclosure is due
@@ -205,7 +204,7 @@ class ShowControl:
 
         self.brain.put_job(release)
         self.holds.unhalt()  # lines cleared during the stop are said next
-        return self._done("resume", operator, Outcome(ok=True, message="live"))
+        return self._done("resume", operator, ActionResult(ok=True, message="live"))
 
     def halt(self) -> None:
         """Silence now: cut the programme, slate up, nothing more on air (quick: fine on the console's loop)."""
@@ -221,7 +220,7 @@ class ShowControl:
         self.program.slate = True
         self._start_guard()
 
-    def stop(self, operator: str) -> Outcome:
+    def stop(self, operator: str) -> ActionResult:
         """Emergency stop: `halt`, the show holds until resumed, and the silence is measured and audited."""
         self.halt()
         self.brain.put_job(lambda: self._hold("stop", f"emergency stop by {operator}", say_line=False))
@@ -230,15 +229,15 @@ class ShowControl:
         if self._stop_ended is not None:
             holder, figures = self._stop_ended
             self._stop_ended = None
-            self._done("takeover", operator, Outcome(ok=True, message="ended by the emergency stop", figures=figures),
+            self._done("takeover", operator, ActionResult(ok=True, message="ended by the emergency stop", figures=figures),
                        on=False, driver=holder)
         found = self.tap.wait_silence(t0, timeout=1.0)
         if found is None:
-            return self._done("stop", operator, Outcome(ok=False, message="stopped; no programme audio seen"))
+            return self._done("stop", operator, ActionResult(ok=False, message="stopped; no programme audio seen"))
         at, silent_pts = found
         figures = {"silent_after_ms": round((at - t0) * 1000.0, 1), "stop_pts_s": round(pts, 3),
                    "silent_pts_s": round(silent_pts, 3)}
-        return self._done("stop", operator, Outcome(ok=True, message="stopped: silent", figures=figures),
+        return self._done("stop", operator, ActionResult(ok=True, message="stopped: silent", figures=figures),
                           requested_at=round(requested, 3), silent_at=round(time.time() - (time.monotonic() - at), 3))
 
     def _start_guard(self) -> None:
@@ -256,14 +255,14 @@ class ShowControl:
         self._guard = threading.Thread(target=guard, name="console-stop-guard", daemon=True)
         self._guard.start()
 
-    def set_product(self, operator: str, sku: str) -> Outcome:
+    def set_product(self, operator: str, sku: str) -> ActionResult:
         """Put a product on the card and pitch it next."""
         if sku not in {p.sku for p in self.catalog.products}:
-            return self._done("set_product", operator, Outcome(ok=False, message=f"no product {sku!r}"), sku=sku)
+            return self._done("set_product", operator, ActionResult(ok=False, message=f"no product {sku!r}"), sku=sku)
         self.brain.put_job(lambda: self.brain.rundown.select(sku))
-        return self._done("set_product", operator, Outcome(ok=True, message=f"product {sku}"), sku=sku)
+        return self._done("set_product", operator, ActionResult(ok=True, message=f"product {sku}"), sku=sku)
 
-    def takeover(self, operator: str, on: bool, console: str = "") -> Outcome:
+    def takeover(self, operator: str, on: bool, console: str = "") -> ActionResult:
         """The operator drives the face and voice from their webcam and mic; off hands back to the AI host.
 
         `console` tells apart the consoles one operator may have open: only the console that took over hands
@@ -272,18 +271,18 @@ class ShowControl:
         """
         driver = self.takeover_driver
         if driver is None:
-            return self._done("takeover", operator, Outcome(ok=False, message="takeover is not available in this "
+            return self._done("takeover", operator, ActionResult(ok=False, message="takeover is not available in this "
                                                             "show: no webcam/mic driver is attached"), on=on)
         if not on:
             with self._lock:
                 holder, at = self.takeover_operator, self.takeover_console
             if holder is None:
-                return self._done("takeover", operator, Outcome(ok=False, message="no takeover is on"), on=False)
+                return self._done("takeover", operator, ActionResult(ok=False, message="no takeover is on"), on=False)
             if (holder, at) != (operator, console):
-                return self._done("takeover", operator, Outcome(ok=False, message=_elsewhere(holder, operator)),
+                return self._done("takeover", operator, ActionResult(ok=False, message=_elsewhere(holder, operator)),
                                   on=False, driver=holder)
             figures = self._hand_back(ease=True)
-            return self._done("takeover", operator, Outcome(ok=True, message="handed back to the AI host",
+            return self._done("takeover", operator, ActionResult(ok=True, message="handed back to the AI host",
                                                             figures=figures), on=False, driver=holder)
         with self._lock:
             holder, at = self.takeover_operator, self.takeover_console
@@ -295,16 +294,16 @@ class ShowControl:
             if refused is None:
                 self.takeover_operator, self.takeover_console = operator, console
         if refused is not None:
-            return self._done("takeover", operator, Outcome(ok=False, message=refused), on=True)
+            return self._done("takeover", operator, ActionResult(ok=False, message=refused), on=True)
         if mine:
-            return self._done("takeover", operator, Outcome(ok=True, message="takeover already on"), on=True)
+            return self._done("takeover", operator, ActionResult(ok=True, message="takeover already on"), on=True)
         self._takeover_on_at = self.program.now_s
         self.holds.take_over(self._takeover_on_at)  # before the programme switches: nothing new is queued on top
         driver.attach(self.program)
         self._counted = replace(driver.stats)  # the figures of this takeover are counted from here
         # a pitch the show was already preparing is withdrawn once queued (said again later, like a barge-in)
         self.brain.put_job(self.program.barge_in)
-        return self._done("takeover", operator, Outcome(ok=True, message="takeover on: you drive the host"), on=True)
+        return self._done("takeover", operator, ActionResult(ok=True, message="takeover on: you drive the host"), on=True)
 
     def _hand_back(self, *, ease: bool, brain: bool = True) -> dict[str, float]:
         """End the takeover: the driver lets go and (with `brain`) the AI host goes on; the takeover's figures.

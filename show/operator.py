@@ -9,7 +9,7 @@ import logging
 import socket
 import sys
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO
 
 from tqdm import tqdm
 
@@ -83,12 +83,12 @@ def announce(line: str, file: IO[str] | None = None) -> None:
         print(line, file=out, flush=True)
 
 
-def start_console(cfg: ShowConfig, brain: Brain, *, print_to=sys.stdout) -> ConsoleHandle:  # type: ignore[no-untyped-def]
+def start_console(cfg: ShowConfig, brain: Brain, *, print_to: TextIO = sys.stdout) -> ConsoleHandle:
     """Tap the programme, serve the console, print its address and token once. Call before Program.start."""
     c = cfg.console
     tap = PreviewTap()
     brain.program.sinks.append(tap)
-    control = ShowControl(brain, tap, audit_path=cfg.audit_log)
+    control = ShowControl(brain, tap)
     if c.takeover:
         control.takeover_driver = _takeover_driver(brain)
     token = c.token or new_token()

@@ -12,7 +12,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TextIO
 
 from tqdm import tqdm
 
@@ -40,7 +40,7 @@ class _Terminal(logging.Filter):
         return record.levelno >= (logging.WARNING if own else logging.ERROR)
 
 
-class _BarSafe(logging.StreamHandler):  # type: ignore[type-arg]
+class _BarSafe(logging.StreamHandler[TextIO]):
     """Writes a record above a progress bar that is being drawn, not into it."""
 
     def emit(self, record: logging.LogRecord) -> None:

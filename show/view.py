@@ -16,7 +16,6 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,8 +73,7 @@ class ShowView:
     """The read side of the console: comments, their fates and held lines from the bus; the audit panel from the
     log's hook; figures, queue and traces read off the show when a state is asked for."""
 
-    def __init__(self, brain: Brain, tap: PreviewTap, *, audit_path: str | Path | None = None) -> None:
-        """`audit_path` is accepted for the callers that still pass it; nothing reads the file."""
+    def __init__(self, brain: Brain, tap: PreviewTap) -> None:
         self.brain, self.tap = brain, tap
         self.gate, self.program = brain.gate, brain.program
         self.catalog = brain.engine.catalog
@@ -285,8 +283,8 @@ class ShowView:
                           waited_s=round(max(0.0, now - t.received_at), 1)) for t in waiting[:QUEUE_SHOWN]]
 
     def _fate_of(self, comment_id: str, fate: _Fate | None) -> _Fate | None:
-        """The comment's fate from the events; while the show does not yet publish every settlement (a shed,
-        stale or blocked comment, one answered by the disclosure), the outcome it recorded."""
+        """The comment's fate as the view's own events settled it, else as the show's outcomes (themselves a
+        subscriber of the same bus) recorded it, e.g. one answered by the disclosure."""
         if fate is not None and fate.action is not None:
             return fate
         o = self.brain.outcomes.get(comment_id)

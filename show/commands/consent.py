@@ -19,7 +19,7 @@ from dialogue.errors import InputError
 DEFAULT_REGISTRY = "consent.yaml"  # what a show reads when SHOW.yaml beside it names no consent file
 
 
-def add_consent_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_consent_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `consent` subcommand and its three actions."""
     c = sub.add_parser("consent", help="consent records for a real person's face and voice")
     c_sub = c.add_subparsers(dest="consent_cmd", required=True)

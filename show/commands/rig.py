@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import uuid
 from pathlib import Path
 
+import numpy as np
+
+from compliance.metadata import aigc_json, aigc_label
 from dialogue.errors import InputError
 
 
@@ -22,15 +23,13 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def write_png(path: Path, rgb) -> None:  # type: ignore[no-untyped-def]
+def write_png(path: Path, rgb: np.ndarray) -> None:
     """Save an RGB picture as PNG carrying the machine-readable AI label (a text chunk named AIGC)."""
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
 
-    label = {"Label": 1, "ContentProducer": "nightshift", "ProduceID": uuid.uuid4().hex, "ReservedCode1": "",
-             "ContentPropagator": "", "PropagateID": "", "ReservedCode2": ""}  # fmt: skip
     info = PngInfo()
-    info.add_text("AIGC", json.dumps(label, separators=(",", ":")))
+    info.add_text("AIGC", aigc_json(aigc_label("nightshift")))
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(rgb).save(path, pnginfo=info, optimize=True)
 

@@ -109,7 +109,7 @@ def test_the_feed_and_the_fates_come_from_the_bus(audit: AuditLog, tmp_path: Pat
 def test_the_audit_panel_is_told_by_the_log_not_read_from_the_file(audit: AuditLog) -> None:
     audit.append("before", {})  # the panel shows what is written from the console's start
     brain = _brain(audit)
-    view = ShowView(brain, PreviewTap(), audit_path="/nonexistent/audit.jsonl")
+    view = ShowView(brain, PreviewTap())
     v = view.version
     audit.append("operator_action", {"action": "pause", "operator": "Mei", "note": "x" * 400})
     s = _state(view)
