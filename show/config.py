@@ -1,44 +1,34 @@
 """SHOW.yaml: everything a live show needs, validated once; errors name the field path.
 
-Relative paths are resolved against the folder that holds SHOW.yaml.
+`voice:`, `model:` and `comments:` each name a `kind` of backend; the fields that follow are that backend's
+own, defined beside it (voice.tts.piper.PiperSettings, ...) and looked up in its registry, so a backend
+registered later is as valid as a built-in one. Old spellings still load: `comments: {replay: x.jsonl}`,
+`{http_port: 8765}`, `{stdin: true}`. Relative paths are resolved against the folder that holds SHOW.yaml.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dialogue.catalog import describe_validation_error
 from dialogue.errors import InputError
+from dialogue.llm.base import MODELS, ModelSettings
+from dialogue.sources.base import SOURCES, SourceSettings
+from voice.tts.base import VOICES, VoiceSettings
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class VoiceConfig(_Strict):
-    kind: Literal["piper", "espeak", "coqui"] = "piper"
-    model: str | None = None  # a Piper .onnx voice or a Coqui model folder
-    fallback: Literal["piper", "espeak"] = "espeak"  # used when the main voice fails mid-show
-    # true: this model is no real person's voice (e.g. trained on a licensed dataset), so it needs no consent
-    # record; the declaration and the file's hash go into the audit log. A record for the file still decides.
-    synthetic: bool = False
-
-
-class ModelConfig(_Strict):
-    kind: Literal["llama_cpp", "openai", "transformers", "none"] = "llama_cpp"
-    path: str | None = None
-    url: str | None = None
-    timeout_s: float = Field(default=3.0, gt=0, le=60)
-    # a viewer waits for the first words: a model that has not phrased its first checked sentence by then
-    # gives way to the catalog's own words (0: wait up to timeout_s)
-    first_sentence_s: float = Field(default=0.55, ge=0, le=60)
-
-
 class OutputsConfig(_Strict):
+    """Where the programme goes: each key but size and fps is a sink kind (avatar.sinks), given its file or URL,
+    or `true`."""
+
     window: bool = False
     mp4: str | None = None
     wav: str | None = None  # the programme's sound alone, as a WAV file (labelled like the MP4)
@@ -46,6 +36,14 @@ class OutputsConfig(_Strict):
     audio_device: bool = False
     size: tuple[int, int] = (720, 1280)
     fps: float = Field(default=25.0, gt=0, le=60)
+
+    _SINKS: ClassVar[tuple[tuple[str, str], ...]] = (  # (key, sink kind), in the order the programme feeds them
+        ("mp4", "mp4"), ("wav", "wav"), ("rtmp", "rtmp"), ("window", "window"), ("audio_device", "audio"))
+
+    def wanted(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each output asked for: (sink kind, its arguments: the file or URL, none for a window or a device)."""
+        values = ((kind, getattr(self, key)) for key, kind in self._SINKS)
+        return [(kind, () if value is True else (value,)) for kind, value in values if value]
 
 
 class ConsoleConfig(_Strict):
@@ -73,29 +71,6 @@ class SigningConfig(_Strict):
     alg: Literal["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "ED25519"] = "ES256"
 
 
-class CommentsConfig(_Strict):
-    replay: str | None = None
-    speed: float = Field(default=1.0, gt=0)
-    start_s: float = Field(default=0.0, ge=0)  # a replay: when its first comment arrives (show seconds)
-    http_port: int | None = Field(default=None, ge=0, le=65535)
-    # The ingest's own token, sent by the connector as Authorization: Bearer (never the console's): token_env
-    # names the environment variable that holds it (kept out of SHOW.yaml), or token gives it. Neither: a new
-    # one each run, printed once at the start.
-    token: str | None = Field(default=None, min_length=12)
-    token_env: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    # web pages that may post comments, as scheme://host:port; none by default (a connector is not a page)
-    allowed_origins: list[Annotated[str, Field(pattern=r"^https?://[^/\s]+$")]] = []
-    stdin: bool = False
-
-    @model_validator(mode="after")
-    def _one_source(self) -> CommentsConfig:
-        if not (self.replay or self.http_port is not None or self.stdin):
-            raise ValueError("give a replay file, an http_port, or stdin: true")
-        if self.token is not None and self.token_env is not None:
-            raise ValueError("give token or token_env, not both")
-        return self
-
-
 class ShowConfig(_Strict):
     """A validated SHOW.yaml."""
 
@@ -103,12 +78,12 @@ class ShowConfig(_Strict):
     portrait: str | None = None
     language: str | None = None  # default: the catalog's
     platform: Literal["douyin", "wechat_channels", "generic", "local"] = "local"
-    voice: VoiceConfig = VoiceConfig()
-    model: ModelConfig = ModelConfig()
+    voice: Annotated[VoiceSettings, VOICES.field()] = Field(default_factory=lambda: VOICES.parse({}))
+    model: Annotated[ModelSettings, MODELS.field()] = Field(default_factory=lambda: MODELS.parse({}))
     outputs: OutputsConfig = OutputsConfig()
     console: ConsoleConfig = ConsoleConfig()
     operator: OperatorConfig = OperatorConfig()
-    comments: CommentsConfig
+    comments: Annotated[SourceSettings, SOURCES.field()]
     consent: str | None = None  # the consent records (default: consent.yaml beside SHOW.yaml, if there)
     signing: SigningConfig | None = None  # sign each finished MP4 with C2PA (trainedAlgorithmicMedia)
     audit_log: str = "out/audit.jsonl"
@@ -129,7 +104,8 @@ class ShowConfig(_Strict):
 
     @model_validator(mode="after")
     def _own_ingest_token(self) -> ShowConfig:
-        if self.comments.token is not None and self.comments.token == self.console.token:
+        token = getattr(self.comments, "token", None)  # a source that takes a token never takes the console's
+        if token is not None and token == self.console.token:
             raise ValueError("comments.token is the console's token: a connector must never hold the operator's")
         return self
 
@@ -139,8 +115,8 @@ class ShowConfig(_Strict):
         return self.outputs.rtmp is not None or self.platform in ("douyin", "wechat_channels", "generic")
 
 
+# the backends' own files are resolved by their settings (core.registry.SettingsPath)
 _PATH_FIELDS = (("catalog",), ("portrait",), ("consent",), ("audit_log",), ("outputs", "mp4"), ("outputs", "wav"),
-                ("comments", "replay"), ("voice", "model"), ("model", "path"),
                 ("signing", "cert"), ("signing", "key"))
 
 
@@ -172,6 +148,6 @@ def load_show(path: str | Path) -> ShowConfig:
         data["consent"] = "consent.yaml"  # where `nightshift consent add` writes when run beside SHOW.yaml
     _resolve(data, p.parent)
     try:
-        return ShowConfig.model_validate(data)
+        return ShowConfig.model_validate(data, context={"base": str(p.parent)})
     except ValidationError as err:
         raise InputError(str(p), "; ".join(describe_validation_error(err))) from None

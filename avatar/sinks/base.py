@@ -1,4 +1,5 @@
-"""One small interface for every video output (window, MP4, RTMP, audio device), and a registry."""
+"""One small interface for every video output (window, MP4, RTMP, audio device), and its registry: each sink
+registers itself from its own module (`@register(name)`), found the first time a sink is asked for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from avatar.types import VideoFrame
+from core.registry import Registry
 
 
 class SinkError(RuntimeError):
@@ -54,35 +56,22 @@ class VideoSink(ABC):
         self.close()
 
 
-_REGISTRY: dict[str, Callable[..., VideoSink]] = {}
+SINKS: Registry[VideoSink] = Registry("output", package="avatar.sinks", skip=("base", "encode", "fragments"))
 
 
 def register(name: str) -> Callable[[Callable[..., VideoSink]], Callable[..., VideoSink]]:
     """Class decorator: make a sink constructible by name through `create`."""
-
-    def deco(factory: Callable[..., VideoSink]) -> Callable[..., VideoSink]:
-        _REGISTRY[name] = factory
-        return factory
-
-    return deco
+    return SINKS.decorator(name)
 
 
 def create(name: str, *args: object, **options: object) -> VideoSink:
-    """Build a sink by its registry name (`window`, `mp4`, `rtmp`, `audio`)."""
-    import avatar.sinks  # noqa: F401  (fills the registry)
-
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown sink {name!r}; choose one of {sorted(_REGISTRY)}") from None
-    return factory(*args, **options)
+    """Build a sink by its registry name (`window`, `mp4`, `wav`, `rtmp`, `audio`)."""
+    return SINKS.create(name, *args, **options)
 
 
 def available() -> list[str]:
     """Names of the registered sinks."""
-    import avatar.sinks  # noqa: F401
-
-    return sorted(_REGISTRY)
+    return SINKS.names()
 
 
 def as_pcm(pcm: np.ndarray) -> np.ndarray:

@@ -1,27 +1,37 @@
-"""Language model backends: llama.cpp (default), an OpenAI-compatible server, transformers."""
+"""Language model backends: llama.cpp (default), an OpenAI-compatible server, transformers.
+
+Each registers itself from its own module; `MODELS` finds them when first asked, so importing this package
+(or `dialogue.llm.base`) loads no backend and none of their libraries.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from dialogue.llm import llama_cpp, openai_http, transformers_lm  # noqa: F401  (registers backends)
-from dialogue.llm.base import LLM, LLMCapabilities, create, register
-from dialogue.llm.llama_cpp import bundled_gguf
+from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings, build, create, register
 
-__all__ = ["LLM", "LLMCapabilities", "bundled_gguf", "create", "load_llm", "register"]
+if TYPE_CHECKING:
+    from dialogue.llm.llama_cpp import bundled_gguf
+
+__all__ = ["LLM", "MODELS", "LLMCapabilities", "ModelSettings", "build", "bundled_gguf", "create", "load_llm",
+           "register"]
 
 
-def load_llm(model: str | None = None, kind: str | None = None, url: str | None = None) -> LLM:
-    """Pick a backend from the arguments: a URL → openai; a directory → transformers; else llama.cpp."""
+def load_llm(model: str | None = None, kind: str | None = None, url: str | None = None) -> LLM | None:
+    """The model the command line names: `kind`, or from the arguments (a URL: openai; a directory:
+    transformers; else llama.cpp). `model` is the backend's `path`, `url` its `url` where it takes one."""
     if kind is None:
-        if url:
-            kind = "openai"
-        elif model and Path(model).is_dir():
-            kind = "transformers"
-        else:
-            kind = "llama_cpp"
-    if kind == "openai":
-        return create("openai", base_url=url or "http://127.0.0.1:8080", model=model or "default")
-    if kind == "transformers":
-        return create("transformers", model_dir=model)
-    return create("llama_cpp", model_path=model)
+        kind = "openai" if url else "transformers" if model and Path(model).is_dir() else "llama_cpp"
+    takes = MODELS.get(kind).settings
+    given = {"path": model, "url": url}
+    fields = {k: v for k, v in given.items() if v is not None and takes is not None and k in takes.model_fields}
+    return MODELS.build(MODELS.parse({"kind": kind, **fields}))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "bundled_gguf":  # without loading the llama.cpp backend's module for it
+        from dialogue.llm.llama_cpp import bundled_gguf
+
+        return bundled_gguf
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

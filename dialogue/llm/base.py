@@ -1,10 +1,18 @@
-"""One small interface for every language model backend, and a registry filled by a decorator."""
+"""One small interface for every language model backend, the settings every model has in SHOW.yaml, and the
+registry. A backend registers itself from its own module; the registry finds the modules of `dialogue.llm`
+the first time it is asked for a model. Nothing here needs a backend's libraries.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal, cast
+
+from pydantic import Field
+
+from core.registry import BackendSettings, Registry
 
 
 @dataclass(frozen=True)
@@ -31,22 +39,42 @@ class LLM(ABC):
         """Release the model."""
 
 
-_REGISTRY: dict[str, Callable[..., LLM]] = {}
+class ModelSettings(BackendSettings):
+    """`model:` in SHOW.yaml. Each backend adds its own fields."""
+
+    shared = frozenset({"timeout_s", "first_sentence_s"})
+
+    kind: str = "llama_cpp"
+    timeout_s: float = Field(default=3.0, gt=0, le=60)
+    # a viewer waits for the first words: a model that has not phrased its first checked sentence by then
+    # gives way to the catalog's own words (0: wait up to timeout_s)
+    first_sentence_s: float = Field(default=0.55, ge=0, le=60)
 
 
-def register(name: str) -> Callable[[Callable[..., LLM]], Callable[..., LLM]]:
-    def deco(factory: Callable[..., LLM]) -> Callable[..., LLM]:
-        _REGISTRY[name] = factory
-        return factory
+class NoModelSettings(ModelSettings):
+    """`model: {kind: none}`: the catalog's own sentences, no language model."""
 
-    return deco
+    kind: Literal["none"] = "none"
+
+
+MODELS: Registry[LLM | None] = Registry("model", package="dialogue.llm", skip=("base",), default="llama_cpp")
+MODELS.register("none", NoModelSettings, lambda: None)
+
+
+def register(name: str, settings: type[ModelSettings] | None = None) -> Callable[[Callable[..., LLM]],
+                                                                               Callable[..., LLM]]:
+    """Class decorator: the backend called `name` (with no settings: keeps the ones registered under it)."""
+    return cast(Callable[[Callable[..., LLM]], Callable[..., LLM]], MODELS.decorator(name, settings))
 
 
 def create(name: str, **options: object) -> LLM:
-    import dialogue.llm  # noqa: F401  (fills the registry)
+    """Build a backend by its registry name with its class's keyword arguments."""
+    llm = MODELS.create(name, **options)
+    if llm is None:
+        raise ValueError(f"the {name!r} model is no model")
+    return llm
 
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown LLM backend {name!r}; choose one of {sorted(_REGISTRY)}") from None
-    return factory(**options)
+
+def build(settings: ModelSettings) -> LLM | None:
+    """The language model SHOW.yaml describes (None for `kind: none`)."""
+    return MODELS.build(settings)

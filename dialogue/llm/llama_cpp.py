@@ -11,10 +11,11 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from core.registry import SettingsPath
 from dialogue.errors import ModelError
-from dialogue.llm.base import LLM, LLMCapabilities, register
+from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings
 
 
 def bundled_gguf() -> Path | None:
@@ -37,7 +38,16 @@ def _check_gguf(path: Path) -> None:
             raise ModelError(str(path), "not a GGUF model file (bad magic bytes)")
 
 
-@register("llama_cpp")
+class LlamaCppSettings(ModelSettings):
+    """`model: {kind: llama_cpp, path: model.gguf}`; no path: the bundled SmolLM2."""
+
+    kind: Literal["llama_cpp"] = "llama_cpp"
+    path: SettingsPath | None = None
+
+    def options(self) -> dict[str, Any]:
+        return {"model_path": self.path}
+
+
 class LlamaCppLLM(LLM):
     name = "llama_cpp"
 
@@ -84,3 +94,6 @@ class LlamaCppLLM(LLM):
 
     def close(self) -> None:
         self._llm.close()
+
+
+MODELS.register("llama_cpp", LlamaCppSettings, LlamaCppLLM)

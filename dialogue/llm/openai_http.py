@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
 
-import httpx
+from pydantic import model_validator
 
 from dialogue.errors import ModelError
-from dialogue.llm.base import LLM, LLMCapabilities, register
+from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings
 
 
-@register("openai")
+class OpenAISettings(ModelSettings):
+    """`model: {kind: openai, url: http://host:8080, name: model}`: a model another process serves."""
+
+    claims: ClassVar[tuple[str, ...]] = ("url",)  # `model: {url: ...}` with no kind
+
+    kind: Literal["openai"] = "openai"
+    url: str = "http://127.0.0.1:8080"
+    name: str = "default"  # the model the server is asked for (written `path:` before)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "path" in data and "name" not in data:
+            data = {**data, "name": data["path"]}
+            del data["path"]
+        return data
+
+    def options(self) -> dict[str, Any]:
+        return {"base_url": self.url, "model": self.name}
+
+
 class OpenAIHTTPLLM(LLM):
     name = "openai"
 
@@ -21,6 +42,8 @@ class OpenAIHTTPLLM(LLM):
         if not self.base_url.endswith("/v1"):
             self.base_url += "/v1"
         self.model = model
+        import httpx
+
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=3.0), headers=headers)
         self.capabilities = LLMCapabilities(languages=languages, keeps_prefix_cache=True)
@@ -35,6 +58,8 @@ class OpenAIHTTPLLM(LLM):
         }
         if stop:
             body["stop"] = list(stop)
+        import httpx
+
         try:
             with self._client.stream("POST", f"{self.base_url}/chat/completions", json=body) as r:
                 if r.status_code != 200:
@@ -54,3 +79,6 @@ class OpenAIHTTPLLM(LLM):
 
     def close(self) -> None:
         self._client.close()
+
+
+MODELS.register("openai", OpenAISettings, OpenAIHTTPLLM)

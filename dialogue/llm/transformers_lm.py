@@ -6,12 +6,23 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Literal
 
+from core.registry import SettingsPath
 from dialogue.errors import ModelError
-from dialogue.llm.base import LLM, LLMCapabilities, register
+from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings
 
 
-@register("transformers")
+class TransformersSettings(ModelSettings):
+    """`model: {kind: transformers, path: folder}`: a local model folder with its config.json."""
+
+    kind: Literal["transformers"] = "transformers"
+    path: SettingsPath | None = None
+
+    def options(self) -> dict[str, Any]:
+        return {"model_dir": self.path}
+
+
 class TransformersLLM(LLM):
     name = "transformers"
 
@@ -66,3 +77,6 @@ class TransformersLLM(LLM):
                 if any(s in text for s in stop):
                     break
             worker.join()
+
+
+MODELS.register("transformers", TransformersSettings, TransformersLLM)

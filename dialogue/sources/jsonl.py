@@ -14,9 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, ClassVar, Literal
 
+from pydantic import Field, model_validator
+
+from core.registry import SettingsPath
 from dialogue.errors import InputError
-from dialogue.sources.base import CommentSource
+from dialogue.sources.base import SOURCES, CommentSource, SourceContext, SourceSettings
 from dialogue.types import BadComment, Comment
 
 ANONYMOUS = "anonymous"
@@ -262,3 +266,36 @@ class JsonlReplay(CommentSource):
     def close(self) -> None:
         """End the replay; an iteration waiting on a gap returns within ~0.1 s."""
         self._closed.set()
+
+
+class ReplaySettings(SourceSettings):
+    """`comments: {kind: replay, path: chat.jsonl}` (written `replay: chat.jsonl` before): a JSONL file replayed on
+    its own timestamps, `speed` times as fast, the first comment `start_s` into the show."""
+
+    claims: ClassVar[tuple[str, ...]] = ("replay",)
+
+    kind: Literal["replay"] = "replay"
+    path: SettingsPath
+    speed: float = Field(default=1.0, gt=0)
+    start_s: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "replay" in data and "path" not in data:
+            data = {("path" if k == "replay" else k): v for k, v in data.items()}
+        return data
+
+    @property
+    def replay(self) -> str | None:
+        return self.path
+
+
+def open_replay(*, path: str, speed: float, start_s: float, context: SourceContext) -> JsonlReplay:
+    """The replay; on a programme that runs faster than the wall clock, comments arrive on its clock."""
+    if context.clock is None:
+        return JsonlReplay(path, speed=speed, start_s=start_s)
+    return JsonlReplay(path, speed=speed, start_s=start_s, clock=context.clock, sleep=lambda _s: time.sleep(0.002))
+
+
+SOURCES.register("replay", ReplaySettings, open_replay)

@@ -8,9 +8,11 @@ import select
 import sys
 import threading
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO, ClassVar, Literal
 
-from dialogue.sources.base import CommentSource
+from pydantic import model_validator
+
+from dialogue.sources.base import SOURCES, CommentSource, SourceContext, SourceSettings
 from dialogue.sources.jsonl import parse_comment_line
 from dialogue.types import BadComment, Comment
 
@@ -110,3 +112,28 @@ class StdinSource(CommentSource):
     def close(self) -> None:
         """Stop reading; the stream itself stays open (it belongs to the caller)."""
         self._closed.set()
+
+
+class StdinSettings(SourceSettings):
+    """`comments: {kind: stdin}` (written `stdin: true` before): JSONL comments piped into the show."""
+
+    claims: ClassVar[tuple[str, ...]] = ("stdin",)
+
+    kind: Literal["stdin"] = "stdin"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "stdin" in data:
+            if data["stdin"] is not True:
+                raise ValueError("stdin: false names no comment source; write kind: stdin, replay or http")
+            data = {k: v for k, v in data.items() if k != "stdin"}
+        return data
+
+
+def open_stdin(*, context: SourceContext) -> StdinSource:
+    """This process's standard input."""
+    return StdinSource()
+
+
+SOURCES.register("stdin", StdinSettings, open_stdin)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ import numpy as np
 
 import assets
 from avatar.program import Program
+from avatar.sinks.base import VideoSink
 from compliance.audit import AuditLog
 from compliance.consent import ConsentRegistry, demo_registry
 from compliance.gate import Gate
@@ -29,64 +29,29 @@ from compliance.slate import draw_slate
 from dialogue.catalog import load_catalog
 from dialogue.engine import DialogueEngine
 from dialogue.errors import InputError
-from dialogue.llm import load_llm
 from dialogue.retrieval import Retriever
 from dialogue.rundown import Rundown
 from show.config import ShowConfig, load_show
 from show.cores import one_thread_pools
 from show.memory import freeze_loaded, limit_arenas
-from show.operator import announce, start_console, wants_console
+from show.operator import start_console, wants_console
 from show.overlays import ProductCardLayer
 from show.progress import ShowProgress
 from show.runtime import Brain
 from show.terminal import run_log
+from show.wiring import comment_source as _source
+from show.wiring import fallback_voice, model, sinks
+from show.wiring import recording as _recording
+from show.wiring import voice as _voice
+from show.wiring import voice_file as _voice_file
 
 log = logging.getLogger("nightshift.run")
 
 DEFAULT_PORTRAIT = "portraits/default.png"
 
 
-def _voice(cfg: ShowConfig):  # type: ignore[no-untyped-def]
-    from voice.tts import create
-
-    if cfg.voice.kind == "coqui":
-        return create("coqui", model_dir=cfg.voice.model)
-    if cfg.voice.kind == "piper":
-        return create("piper", model=cfg.voice.model) if cfg.voice.model else create("piper")
-    return create("espeak")
-
-
-def _voice_file(voice: object) -> str | None:
-    for attr in ("model_path", "model", "model_dir"):
-        v = getattr(voice, attr, None)
-        if isinstance(v, (str, Path)) and Path(v).exists():
-            return str(v)
-    return None
-
-
-def _recording(path: str | Path, label_json: str, *, origin_s: float = 0.0) -> object:
-    """The show's MP4, labelled. One encoder thread: x264's default of 1.5 threads per core would take the
-    cores the model needs. Fragmented: a night's index is not held in memory, and a file cut short plays."""
-    from avatar.sinks.base import create
-
-    return create("mp4", path, metadata={"AIGC": label_json}, threads=1, origin_s=origin_s, fragmented=True)
-
-
-def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
-    from avatar.sinks.base import create
-
-    sinks: list[object] = []
-    if cfg.outputs.mp4:
-        sinks.append(_recording(cfg.outputs.mp4, label_json))
-    if cfg.outputs.wav:
-        sinks.append(create("wav", cfg.outputs.wav, metadata={"AIGC": label_json}))
-    if cfg.outputs.rtmp:
-        sinks.append(create("rtmp", cfg.outputs.rtmp))
-    if cfg.outputs.window:
-        sinks.append(create("window"))
-    if cfg.outputs.audio_device:
-        sinks.append(create("audio"))
-    return sinks
+def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[VideoSink]:
+    return sinks(cfg.outputs, label_json)
 
 
 def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: AuditLog) -> None:
@@ -152,17 +117,13 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
         label(frame)
 
     program.overlay = overlay
-    llm = None if cfg.model.kind == "none" else load_llm(cfg.model.path, cfg.model.kind, cfg.model.url)
+    llm = model(cfg.model)
     engine = DialogueEngine(catalog, llm, Retriever.with_default_embedder(catalog), timeout_s=cfg.model.timeout_s,
                              first_sentence_s=cfg.model.first_sentence_s or None)
     presence = Presence(profile.heartbeat_lapse_s) if profile.operator_required else None
     gate = Gate(profile, audit, presence, promotions=[*catalog.promotions, *(f.a for f in catalog.faq)],
                 catalog=catalog)
-    fallback = None
-    if cfg.voice.kind != cfg.voice.fallback:
-        from voice.tts import create
-
-        fallback = create(cfg.voice.fallback)
+    fallback = fallback_voice(cfg.voice)
     brain = Brain(engine=engine, gate=gate, audit=audit, program=program, voice=voice, fallback_voice=fallback,
                   rundown=rundown, presence=presence, lang=lang)
     brain.health.reopen_recording = _recording_reopener(cfg, program, label_json)
@@ -262,46 +223,6 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
         return True
 
     return reopen
-
-
-def _source(cfg: ShowConfig, program: Program, audit: AuditLog) -> object:
-    c = cfg.comments
-    if c.replay:
-        from dialogue.sources import JsonlReplay
-
-        if not program.realtime:  # comments arrive on the programme's clock, however fast it runs
-            return JsonlReplay(c.replay, speed=c.speed, start_s=c.start_s, clock=lambda: program.now_s,
-                               sleep=lambda _s: time.sleep(0.002))
-        return JsonlReplay(c.replay, speed=c.speed, start_s=c.start_s)
-    if c.http_port is not None:
-        return _ingest(cfg, audit)
-    from dialogue.sources import StdinSource
-
-    return StdinSource()
-
-
-def _ingest(cfg: ShowConfig, audit: AuditLog) -> object:
-    """The HTTP/WebSocket ingest, listening, with its own token (never the console's): from the environment
-    variable comments.token_env, from comments.token, or a new one. Its address and token are printed once;
-    the token is never written to the audit log."""
-    from dialogue.sources import HttpIngestSource
-
-    c = cfg.comments
-    token, told, source = c.token, "set in SHOW.yaml (comments.token)", "config"
-    if c.token_env:
-        token, told, source = os.environ.get(c.token_env, ""), f"from ${c.token_env}", "env"
-        if len(token) < 12:
-            raise InputError("comments.token_env", f"${c.token_env} must hold the ingest token (12 characters "
-                                                   f"or more); it is {'too short' if token else 'not set'}")
-    if token is not None and token == cfg.console.token:
-        raise InputError("comments.token_env", "the ingest token is the console's: give the ingest its own")
-    ingest = HttpIngestSource(port=c.http_port or 0, token=token or None, allowed_origins=tuple(c.allowed_origins),
-                              record=audit.append)
-    url = ingest.start()
-    announce(f"comment ingest: {url}/comments  token: {told if token else ingest.token}")
-    audit.append("ingest_start", {"url": url, "token_from": source if token else "generated",
-                                  "allowed_origins": list(c.allowed_origins)})
-    return ingest
 
 
 def run_run(args: argparse.Namespace) -> int:

@@ -9,16 +9,18 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from avatar.sinks import SpeechWriter, WavFileSink
+from core.registry import UnknownBackend
+from core.validation import describe_validation_error
 from dialogue.errors import InputError
 from voice.errors import VoiceModelError, VoiceUnavailableError
 from voice.normalize import base_lang, guess_lang, normalize
 from voice.stream import stream_speech
-from voice.tts.base import TTSBackend, create
+from voice.tts.base import VOICES, TTSBackend, VoiceSettings, parse
 
 log = logging.getLogger("nightshift.say")
-
-VOICES = ("piper", "espeak", "coqui")
 
 
 def _aigc_label(produce_id: str) -> dict[str, Any]:
@@ -34,33 +36,39 @@ def _aigc_label(produce_id: str) -> dict[str, Any]:
     }
 
 
-def choose_voice(voice: str, lang: str, voice_model: str | None) -> str:
-    """The backend that will speak: Piper speaks only its voice's language, espeak covers the rest."""
-    if voice not in VOICES:
-        raise InputError("--voice", f"unknown voice {voice!r}; choose one of {', '.join(VOICES)}")
-    if voice == "piper":
-        from voice.tts.piper import voice_language
+def _settings(voice: str, voice_model: str | None) -> VoiceSettings:
+    """The settings `--voice` and `--voice-model` describe: the model is the voice's `model`, where it has one."""
+    try:
+        takes = VOICES.get(voice).settings
+    except UnknownBackend as e:
+        raise InputError("--voice", str(e)) from None
+    fields: dict[str, object] = {"kind": voice}
+    if voice_model and takes is not None and "model" in takes.model_fields:
+        fields["model"] = voice_model
+    elif voice_model:
+        log.warning("--voice-model is for a voice with a model file; %s uses its installed voices", voice)
+    try:
+        return parse(fields)
+    except ValidationError as err:
+        raise InputError("--voice", "; ".join(describe_validation_error(err))) from None
 
-        try:
-            piper_lang = voice_language(voice_model)
-        except VoiceModelError as e:
-            raise InputError(e.path, e.what) from None
-        if base_lang(lang) != piper_lang:
-            log.info("the Piper voice speaks %r, not %r: using espeak instead", piper_lang, lang)
-            return "espeak"
+
+def choose_voice(voice: str, lang: str, voice_model: str | None) -> str:
+    """The backend that will speak: a voice that speaks one language gives way to its fallback for the others."""
+    settings = _settings(voice, voice_model)
+    try:
+        speaks = settings.languages()
+    except VoiceModelError as e:
+        raise InputError(e.path, e.what) from None
+    if speaks is not None and base_lang(lang) not in speaks:
+        log.info("the %s voice speaks %s, not %r: using %s instead", voice, ", ".join(speaks), lang, settings.fallback)
+        return settings.fallback
     return voice
 
 
 def _backend(voice: str, voice_model: str | None) -> TTSBackend:
-    options: dict[str, object] = {}
-    if voice_model and voice == "piper":
-        options["model"] = voice_model
-    elif voice_model and voice == "coqui":
-        options["model_dir"] = voice_model
-    elif voice_model:
-        log.warning("--voice-model is for piper or coqui; espeak uses its installed voices")
     try:
-        return create(voice, **options)
+        return VOICES.build(_settings(voice, voice_model))
     except VoiceModelError as e:
         raise InputError(e.path, e.what) from None
     except VoiceUnavailableError as e:

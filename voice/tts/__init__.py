@@ -1,6 +1,6 @@
-"""TTS backends. Importing this package registers every backend; heavy imports stay inside each."""
+"""TTS backends. Each registers itself from its own module; `VOICES` finds them when first asked, and their
+heavy libraries load only when a voice is built."""
 
-from voice.tts import coqui, espeak, piper  # noqa: F401
-from voice.tts.base import TTSBackend, TTSCapabilities, create, register
+from voice.tts.base import VOICES, TTSBackend, TTSCapabilities, VoiceSettings, build, create, register
 
-__all__ = ["TTSBackend", "TTSCapabilities", "create", "register"]
+__all__ = ["VOICES", "TTSBackend", "TTSCapabilities", "VoiceSettings", "build", "create", "register"]

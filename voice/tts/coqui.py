@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from core.registry import SettingsPath
 from voice.errors import VoiceModelError, VoiceUnavailableError
 from voice.normalize import base_lang
-from voice.tts.base import TTSBackend, TTSCapabilities, register
+from voice.tts.base import VOICES, TTSBackend, TTSCapabilities, VoiceSettings
 from voice.types import Speech
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,15 @@ def find_checkpoint(model_dir: Path) -> Path:
     )
 
 
-@register("coqui")
+class CoquiSettings(VoiceSettings):
+    """`voice: {kind: coqui, model: folder}`: a local Coqui model folder (or its checkpoint file)."""
+
+    kind: Literal["coqui"] = "coqui"
+    model: SettingsPath | None = None
+    speaker: str | None = None
+    language: str | None = None
+
+
 class CoquiTTS(TTSBackend):
     """A local Coqui model (e.g. VITS) loaded once; audio only, no timeline."""
 
@@ -109,3 +119,6 @@ class CoquiTTS(TTSBackend):
             text=text,
             voice=f"coqui:{self.model_dir.name}",
         )
+
+
+VOICES.register("coqui", CoquiSettings, CoquiTTS)

@@ -11,12 +11,13 @@ import ctypes.util
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from voice.errors import VoiceUnavailableError
 from voice.normalize import base_lang
-from voice.tts.base import TTSBackend, TTSCapabilities, register
+from voice.tts.base import VOICES, TTSBackend, TTSCapabilities, VoiceSettings
 from voice.types import PhonemeSpan, Speech
 from voice.visemes import visemes_from_phonemes
 
@@ -184,7 +185,15 @@ def _engine() -> _Engine:
     return _ENGINE
 
 
-@register("espeak")
+class EspeakSettings(VoiceSettings):
+    """`voice: {kind: espeak}`: the installed espeak-ng voices, one per language (or `voice:` names one)."""
+
+    kind: Literal["espeak"] = "espeak"
+    voice: str | None = None
+    rate_wpm: int | None = None
+    pitch: int | None = None
+
+
 class EspeakTTS(TTSBackend):
     """espeak-ng voices by language code (en -> en-us, zh -> Mandarin), with real phoneme timing."""
 
@@ -246,3 +255,6 @@ class EspeakTTS(TTSBackend):
             visemes=visemes_from_phonemes(phonemes),
             voice=f"espeak:{voice}",
         )
+
+
+VOICES.register("espeak", EspeakSettings, EspeakTTS)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from core.registry import SettingsPath
 from voice.errors import VoiceModelError, VoiceUnavailableError
 from voice.normalize import base_lang
-from voice.tts.base import TTSBackend, TTSCapabilities, register
+from voice.tts.base import VOICES, TTSBackend, TTSCapabilities, VoiceSettings
 from voice.types import PhonemeSpan, Speech
 from voice.visemes import visemes_from_phonemes
 
@@ -72,7 +73,17 @@ def voice_language(model: str | Path | None = None, config: str | Path | None = 
         raise VoiceModelError(str(config_path), f"not a Piper voice config ({type(e).__name__}: {e})") from e
 
 
-@register("piper")
+class PiperSettings(VoiceSettings):
+    """`voice: {kind: piper, model: voice.onnx}` (its config beside it, voice.onnx.json); no model: the bundled
+    voice."""
+
+    kind: Literal["piper"] = "piper"
+    model: SettingsPath | None = None
+
+    def languages(self) -> tuple[str, ...]:
+        return (voice_language(self.model),)
+
+
 class PiperTTS(TTSBackend):
     """Loads one Piper voice once; `synthesize` returns int16 PCM with phoneme and viseme spans."""
 
@@ -169,3 +180,6 @@ class PiperTTS(TTSBackend):
             visemes=visemes_from_phonemes(phonemes),
             voice=f"piper:{self.model_path.stem}",
         )
+
+
+VOICES.register("piper", PiperSettings, PiperTTS)
