@@ -86,6 +86,11 @@ class Registry(Generic[T]):
         with self._lock:
             self._entries[name] = Entry(name, settings, factory)
 
+    def unregister(self, name: str) -> None:
+        """Forget the backend called `name` (a test's own, once the test is done)."""
+        with self._lock:
+            self._entries.pop(name, None)
+
     def decorator(self, name: str, settings: type[BackendSettings] | None = None) -> Callable[[Callable[..., T]],
                                                                                             Callable[..., T]]:
         """`@REGISTRY.decorator("name", Settings)` on a class or function registers it; with no settings the
