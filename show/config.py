@@ -17,8 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from dialogue.catalog import describe_validation_error
 from dialogue.errors import InputError
 from dialogue.llm.base import MODELS, ModelSettings
+from dialogue.llm.base import parse as parse_model
 from dialogue.sources.base import SOURCES, SourceSettings
 from voice.tts.base import VOICES, VoiceSettings
+from voice.tts.base import parse as parse_voice
 
 
 class _Strict(BaseModel):
@@ -78,8 +80,8 @@ class ShowConfig(_Strict):
     portrait: str | None = None
     language: str | None = None  # default: the catalog's
     platform: Literal["douyin", "wechat_channels", "generic", "local"] = "local"
-    voice: Annotated[VoiceSettings, VOICES.field()] = Field(default_factory=lambda: VOICES.parse({}))
-    model: Annotated[ModelSettings, MODELS.field()] = Field(default_factory=lambda: MODELS.parse({}))
+    voice: Annotated[VoiceSettings, VOICES.field()] = Field(default_factory=lambda: parse_voice({}))
+    model: Annotated[ModelSettings, MODELS.field()] = Field(default_factory=lambda: parse_model({}))
     outputs: OutputsConfig = OutputsConfig()
     console: ConsoleConfig = ConsoleConfig()
     operator: OperatorConfig = OperatorConfig()

@@ -6,9 +6,9 @@ the first time it is asked for a model. Nothing here needs a backend's libraries
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import Field
 
@@ -73,6 +73,13 @@ def create(name: str, **options: object) -> LLM:
     if llm is None:
         raise ValueError(f"the {name!r} model is no model")
     return llm
+
+
+def parse(data: Mapping[str, Any]) -> ModelSettings:
+    """The settings of the model a SHOW.yaml mapping describes; ValidationError if wrong."""
+    settings = MODELS.parse(data)
+    assert isinstance(settings, ModelSettings), f"the {settings.kind} model's settings are not ModelSettings"
+    return settings
 
 
 def build(settings: ModelSettings) -> LLM | None:

@@ -17,7 +17,6 @@ import numpy as np
 
 import assets
 from avatar.program import Program
-from avatar.sinks.base import VideoSink
 from compliance.audit import AuditLog
 from compliance.consent import ConsentRegistry, demo_registry
 from compliance.gate import Gate
@@ -50,8 +49,8 @@ log = logging.getLogger("nightshift.run")
 DEFAULT_PORTRAIT = "portraits/default.png"
 
 
-def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[VideoSink]:
-    return sinks(cfg.outputs, label_json)
+def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
+    return [*sinks(cfg.outputs, label_json)]
 
 
 def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: AuditLog) -> None:
@@ -214,7 +213,7 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
         frame = program.last_frame
         h, w = (frame.shape[:2] if frame is not None else (cfg.outputs.size[1], cfg.outputs.size[0]))
         try:
-            sink.open(w, h, program.fps, program.rate)  # type: ignore[attr-defined]
+            sink.open(w, h, program.fps, program.rate)
         except Exception as e:
             log.error("cannot start a new recording %s: %s", path, e)
             return False
