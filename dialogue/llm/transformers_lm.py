@@ -40,7 +40,7 @@ class TransformersLLM(LLM):
             raise ModelError(str(model_dir), "torch/transformers not installed (run scripts/setup.sh --full)") from None
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-            self.model = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True)
+            self.model: Any = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True)
         except (OSError, ValueError) as e:
             raise ModelError(str(model_dir), f"transformers could not load it ({e})") from None
         self.model.eval()
@@ -49,7 +49,7 @@ class TransformersLLM(LLM):
         self.capabilities = LLMCapabilities(languages=languages, keeps_prefix_cache=False)
         self._lock = threading.Lock()
 
-    def _prompt_ids(self, system: str, user: str):  # type: ignore[no-untyped-def]
+    def _prompt_ids(self, system: str, user: str) -> Any:
         tok = self.tokenizer
         if getattr(tok, "chat_template", None):
             msgs = [{"role": "system", "content": system}, {"role": "user", "content": user}]
