@@ -15,8 +15,8 @@ from voice.tts.base import VOICES, TTSBackend, VoiceSettings
 from voice.tts.base import parse as parse_voice
 
 if TYPE_CHECKING:
+    from avatar.program import Program
     from compliance.audit import AuditLog
-    from show.program import Program
 
 
 def voice(cfg: ShowConfig) -> TTSBackend:
