@@ -38,19 +38,12 @@ from show.overlays import ProductCardLayer
 from show.progress import ShowProgress
 from show.runtime import Brain
 from show.terminal import run_log
-from show.wiring import comment_source as _source
-from show.wiring import fallback_voice, model, sinks
-from show.wiring import recording as _recording
-from show.wiring import voice as _voice
-from show.wiring import voice_file as _voice_file
+from show.wiring import comment_source, fallback_voice, model, recording, sinks, voice_file
+from show.wiring import voice as build_voice
 
 log = logging.getLogger("nightshift.run")
 
 DEFAULT_PORTRAIT = "portraits/default.png"
-
-
-def _sinks(cfg: ShowConfig, out_dir: Path, label_json: str) -> list[object]:
-    return [*sinks(cfg.outputs, label_json)]
 
 
 def preflight(cfg: ShowConfig, portrait: str, voice_file: str | None, audit: AuditLog) -> None:
@@ -90,8 +83,8 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     catalog = load_catalog(cfg.catalog)
     lang = cfg.language or catalog.lang
     portrait = cfg.portrait or str(assets.path(DEFAULT_PORTRAIT))
-    voice = _voice(cfg)
-    preflight(cfg, portrait, _voice_file(voice), audit)
+    voice = build_voice(cfg)
+    preflight(cfg, portrait, voice_file(voice), audit)
     profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
                           heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
     try:
@@ -102,8 +95,10 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     animator = Animator(fps=cfg.outputs.fps)
     label = Labeller(lang, fps=cfg.outputs.fps)
     label_json = aigc_json(aigc_label(catalog.shop.name))
-    program = Program(render=renderer.render, animator=animator, sinks=_sinks(cfg, out_dir, label_json),
-                      fps=cfg.outputs.fps, sample_rate=22050, realtime=cfg.clock == "realtime")
+    program = Program(render=renderer.render, animator=animator, sinks=[*sinks(cfg.outputs, label_json)],
+                      fps=cfg.outputs.fps, sample_rate=22050, realtime=cfg.clock == "realtime",
+                      # a window and the speakers together: the picture waits out the sound card's latency
+                      sync_to_sound_card=cfg.outputs.window and cfg.outputs.audio_device)
 
     rundown = Rundown(catalog, interval_s=cfg.pitch_interval_s)
     card = ProductCardLayer(catalog, rundown)  # the product being pitched (the operator may switch it)
@@ -128,7 +123,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     brain.health.reopen_recording = _recording_reopener(cfg, program, label_json)
     if prepare is not None:
         prepare(brain)
-    brain.feed(_source(cfg, program, audit))  # the ingest prints its address and token once
+    brain.feed(comment_source(cfg, program, audit))  # the ingest prints its address and token once
     signal.signal(signal.SIGTERM, lambda *_: brain.stop())
     audit.append("show_start", {"platform": cfg.platform, "live": cfg.live, "catalog": cfg.catalog,
                                 "portrait": portrait})
@@ -191,7 +186,7 @@ def _sign_recordings(cfg: ShowConfig, audit: AuditLog, producer: str) -> None:
 MIN_FREE_BYTES = 256 << 20  # room needed before a recording that stopped on a full disk starts again
 
 
-def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # type: ignore[no-untyped-def]
+def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str) -> Callable[[list[object]], bool]:
     """A recording that stopped (a full disk) goes on in a new file, show-2.mp4, … once there is room."""
     import shutil
 
@@ -209,7 +204,7 @@ def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str):  # 
             return False
         parts[0] += 1
         path = first.with_name(f"{first.stem}-{parts[0]}{first.suffix}")
-        sink = _recording(path, label_json, origin_s=program.now_s)
+        sink = recording(path, label_json, origin_s=program.now_s)
         frame = program.last_frame
         h, w = (frame.shape[:2] if frame is not None else (cfg.outputs.size[1], cfg.outputs.size[0]))
         try:

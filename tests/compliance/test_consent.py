@@ -17,8 +17,10 @@ from compliance.audit import AuditLog
 from compliance.consent import ConsentRecord, ConsentRegistry, Scope, demo_registry, sha256_file
 from compliance.metadata import aigc_label, wav_info, write_png
 from dialogue.errors import InputError
-from show.commands.run import _voice, _voice_file, preflight
+from show.commands.run import preflight
 from show.config import load_show
+from show.wiring import voice as build_voice
+from show.wiring import voice_file as file_of
 from voice.wav import write_wav
 
 TODAY = dt.date(2026, 6, 1)
@@ -163,7 +165,7 @@ def _start(show: Path, voice_file: str | Path | None = None) -> dict[str, object
     cfg = load_show(show)
     audit = AuditLog(cfg.audit_log)
     try:
-        preflight(cfg, str(cfg.portrait), str(voice_file) if voice_file else _voice_file(_voice(cfg)), audit)
+        preflight(cfg, str(cfg.portrait), str(voice_file) if voice_file else file_of(build_voice(cfg)), audit)
     finally:
         audit.close()
     lines = Path(cfg.audit_log).read_text("utf-8").splitlines()
