@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from dialogue.catalog import describe_validation_error
+from core.validation import describe_validation_error
+from core.yamlfile import load_yaml
 from dialogue.errors import InputError
 from dialogue.llm.base import MODELS, ModelSettings
 from dialogue.llm.base import parse as parse_model
@@ -135,15 +135,7 @@ def _resolve(data: dict[str, Any], base: Path) -> None:
 def load_show(path: str | Path) -> ShowConfig:
     """Read and validate SHOW.yaml; InputError names the field on any problem."""
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputError(str(p), f"cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise InputError(str(p), "not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(str(p), f"{'line ' + str(mark.line + 1) + ': ' if mark else ''}not valid YAML") from None
+    data = load_yaml(p)
     if not isinstance(data, dict):
         raise InputError(str(p), "SHOW.yaml must be a mapping (catalog:, comments:, outputs: ...)")
     if "consent" not in data and (p.parent / "consent.yaml").is_file():
