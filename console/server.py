@@ -37,10 +37,20 @@ from console.messages import (
     MIC_HEADER,
     MIC_MAGIC,
     ActionResult,
+    Approve,
+    ClientMessage,
+    Edit,
     ErrorMsg,
+    Pause,
+    Reject,
     Result,
+    Resume,
+    Say,
+    SetProduct,
     StateChanges,
     StateMsg,
+    Stop,
+    Takeover,
     Welcome,
 )
 from console.preview import FrameEncoder
@@ -356,21 +366,34 @@ class _Session:
             out = ActionResult(ok=False, message="too many actions: wait a moment")
             await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
             return
-        calls = {
-            "approve": lambda: show.approve(op, msg.id),  # type: ignore[union-attr]
-            "edit": lambda: show.edit(op, msg.id, msg.text, msg.force, msg.reason),  # type: ignore[union-attr]
-            "reject": lambda: show.reject(op, msg.id, msg.reason),  # type: ignore[union-attr]
-            "say": lambda: show.say(op, msg.text, msg.lang, msg.force, msg.reason),  # type: ignore[union-attr]
-            "pause": lambda: show.pause(op),
-            "resume": lambda: show.resume(op),
-            "stop": lambda: show.stop(op),
-            "set_product": lambda: show.set_product(op, msg.sku),  # type: ignore[union-attr]
-            "takeover": lambda: show.takeover(op, msg.on, self.key),  # type: ignore[union-attr]
-        }
         try:
-            out = await run_in_threadpool(calls[msg.type])
+            out = await run_in_threadpool(self._action(msg))
         except Exception as e:  # a failed action is reported, the console stays up
             log.exception("console action %s failed", msg.type)
             out = ActionResult(ok=False, message=f"failed: {type(e).__name__}: {e}")
         await self.send_text(Result(action=msg.type, outcome=out).model_dump_json())
         await self.push_state()
+
+    def _action(self, msg: ClientMessage) -> Callable[[], ActionResult]:
+        """The show's call that carries out an action message (run on a worker thread)."""
+        op, show = self.operator, self.show
+        match msg:
+            case Approve():
+                return lambda: show.approve(op, msg.id)
+            case Edit():
+                return lambda: show.edit(op, msg.id, msg.text, msg.force, msg.reason)
+            case Reject():
+                return lambda: show.reject(op, msg.id, msg.reason)
+            case Say():
+                return lambda: show.say(op, msg.text, msg.lang, msg.force, msg.reason)
+            case Pause():
+                return lambda: show.pause(op)
+            case Resume():
+                return lambda: show.resume(op)
+            case Stop():
+                return lambda: show.stop(op)
+            case SetProduct():
+                return lambda: show.set_product(op, msg.sku)
+            case Takeover():
+                return lambda: show.takeover(op, msg.on, self.key)
+        raise KeyError(msg.type)  # not an action (heartbeats and frame reports are handled before)
