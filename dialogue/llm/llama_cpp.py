@@ -11,11 +11,14 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from core.registry import SettingsPath
 from dialogue.errors import ModelError
 from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings
+
+if TYPE_CHECKING:
+    from llama_cpp.llama_types import ChatCompletionRequestMessage, CreateChatCompletionStreamResponse
 
 
 def bundled_gguf() -> Path | None:
@@ -71,19 +74,20 @@ class LlamaCppLLM(LLM):
         self.capabilities = LLMCapabilities(languages=langs, keeps_prefix_cache=True)
         self._lock = threading.Lock()
 
-    def _messages(self, system: str, user: str) -> list[dict[str, Any]]:
+    def _messages(self, system: str, user: str) -> list[ChatCompletionRequestMessage]:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def stream(self, system: str, user: str, *, max_tokens: int = 64, temperature: float = 0.3,
                stop: tuple[str, ...] = ()) -> Iterator[str]:
         with self._lock:
-            chunks = self._llm.create_chat_completion(
-                messages=self._messages(system, user),  # type: ignore[arg-type]
+            # stream=True: an iterator of chunks (the signature also allows the whole response, for stream=False)
+            chunks = cast("Iterator[CreateChatCompletionStreamResponse]", self._llm.create_chat_completion(
+                messages=self._messages(system, user),
                 max_tokens=max_tokens, temperature=temperature, top_p=0.9, repeat_penalty=1.1,
                 stop=list(stop) or None, stream=True,
-            )
+            ))
             for chunk in chunks:
-                delta = chunk["choices"][0]["delta"]  # type: ignore[index]
+                delta = chunk["choices"][0]["delta"]
                 piece = delta.get("content") if isinstance(delta, dict) else None
                 if piece:
                     yield piece
