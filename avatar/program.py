@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -28,11 +28,23 @@ from voice.types import Speech
 
 if TYPE_CHECKING:
     from avatar.drive import Takeover
+    from avatar.sinks.base import Sink
 
 log = logging.getLogger(__name__)
 
 MOUTH_OPEN = 0.15  # jaw_open above which a frame counts as "mouth open" in the latency trace
 FADE_S = 0.012  # a line cut between words fades out over this long, so the cut makes no click
+
+
+class Animator(Protocol):
+    """What moves the face (avatar.animate.Animator): a track of face parameters per frame for a line, and the
+    idle face at any time."""
+
+    def speech_track(self, speech: Speech) -> list[FaceParams]: ...
+
+    def envelope_track(self, pcm: np.ndarray, sample_rate: int) -> list[FaceParams]: ...
+
+    def params_at(self, t: float) -> FaceParams: ...
 
 
 @dataclass
@@ -75,7 +87,7 @@ class ProgramStats:
 class Program:
     """Runs the frame loop in its own thread; speech is queued from any thread."""
 
-    def __init__(self, *, render: Callable[[FaceParams], np.ndarray], animator: object, sinks: list[object],
+    def __init__(self, *, render: Callable[[FaceParams], np.ndarray], animator: Animator, sinks: list[Sink],
                  fps: float = 25.0, sample_rate: int = 22050, realtime: bool = True,
                  overlay: Callable[[np.ndarray, float], None] | None = None,
                  sync_to_sound_card: bool = False) -> None:
@@ -98,7 +110,7 @@ class Program:
         self.slate = False  # the holding slate is up (the overlay draws it)
         self.takeover: Takeover | None = None  # set: a real person drives the face and voice; the queue waits
         self.last_audio: np.ndarray = np.zeros(0, np.int16)  # the latest audio slice (the console's level)
-        self.failed: list[tuple[object, Exception]] = []  # sinks that stopped, and why (the show reads it)
+        self.failed: list[tuple[Sink, Exception]] = []  # sinks that stopped, and why (the show reads it)
         self.sync_to_sound_card = sync_to_sound_card
         self.video_delay_s = 0.0  # frames go out this much after their audio (a sound card's latency, realtime)
         self._held: deque[VideoFrame] = deque()  # frames waiting for their sound to come out of the speakers
@@ -111,7 +123,7 @@ class Program:
         pcm = resample(speech.pcm, speech.sample_rate, self.rate)
         s = Speech(pcm=pcm, sample_rate=self.rate, text=speech.text, phonemes=speech.phonemes,
                    visemes=speech.visemes, voice=speech.voice)
-        track = self.animator.speech_track(s) if s.visemes else self.animator.envelope_track(pcm, self.rate)  # type: ignore[attr-defined]
+        track = self.animator.speech_track(s) if s.visemes else self.animator.envelope_track(pcm, self.rate)
         q = Queued(s, tag, on_event, list(track), kind=kind, interruptible=interruptible,
                    boundaries=word_boundaries(s) if interruptible else None)
         with self._lock:
@@ -182,7 +194,7 @@ class Program:
         advances only when `run_for` is called (as fast as rendering allows)."""
         size = self._size()
         for s in self.sinks:
-            s.open(*size, self.fps, self.rate)  # type: ignore[attr-defined]
+            s.open(*size, self.fps, self.rate)
         if self.realtime and self.sync_to_sound_card:
             self.video_delay_s = max((float(getattr(s, "latency_s", 0.0)) for s in self.sinks), default=0.0)
         if self.realtime:
@@ -195,7 +207,7 @@ class Program:
             self._thread.join(timeout=10)
         for s in self.sinks:
             try:
-                s.close()  # type: ignore[attr-defined]
+                s.close()
             except Exception as e:  # one broken output must not stop the others from finishing
                 log.error("closing %s failed: %s", type(s).__name__, e)
 
@@ -273,7 +285,7 @@ class Program:
         self.stats.speaking_s += n / self.rate
         return chunk, params, cur
 
-    def _write(self, sink: object, method: str, *args: object) -> None:
+    def _write(self, sink: Sink, method: str, *args: object) -> None:
         """Hand one frame or slice to a sink; a sink that fails is taken off the programme and reported,
         and the other outputs go on."""
         try:
@@ -284,7 +296,7 @@ class Program:
                 self.sinks.remove(sink)
             self.failed.append((sink, e))
             try:
-                sink.close()  # type: ignore[attr-defined]
+                sink.close()
             except Exception as close_error:
                 log.error("closing %s failed: %s", type(sink).__name__, close_error)
 
@@ -292,7 +304,7 @@ class Program:
         pts = self.now_s
         audio, params, cur = self._slice()
         if params is None:
-            params = self.animator.params_at(pts)  # type: ignore[attr-defined]
+            params = self.animator.params_at(pts)
         held = self.realtime and self.video_delay_s > 0  # the sound goes first, its frame follows
         if held:
             self._send_audio(audio, pts)
@@ -309,8 +321,7 @@ class Program:
             except Exception as e:  # no unlabelled frame may leave the engine
                 log.error("label could not be drawn (%s): frame withheld", e)
                 self.stats.blocked += 1
-                frame = None  # type: ignore[assignment]
-            if frame is not None:
+            else:
                 self.last_frame = frame
                 vf = VideoFrame(frame, self.frame_index, pts)
                 if held:

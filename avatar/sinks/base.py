@@ -6,6 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -22,6 +23,19 @@ class SinkCapabilities:
     video: bool  # shows or stores frames
     audio: bool  # plays or stores audio
     live: bool  # consumes in real time (window, device, RTMP): the player should pace it
+
+
+class Sink(Protocol):
+    """What the programme asks of an output: every `VideoSink` is one, and so is any object with these four
+    methods. `capabilities`, `latency_s` and `stats` are optional: the programme and the show look for them."""
+
+    def open(self, width: int, height: int, fps: float, sample_rate: int) -> None: ...
+
+    def write_video(self, frame: VideoFrame) -> None: ...
+
+    def write_audio(self, pcm: np.ndarray, pts_s: float) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class VideoSink(ABC):
