@@ -31,7 +31,7 @@ def fallback_voice(settings: VoiceSettings) -> TTSBackend | None:
     return VOICES.build(parse_voice({"kind": settings.fallback}))
 
 
-def voice_file(backend: object) -> str | None:
+def voice_file(backend: TTSBackend) -> str | None:
     """The model file a voice was loaded from, for the consent check (None: the voice has no file of its own)."""
     for attr in ("model_path", "model", "model_dir"):
         v = getattr(backend, attr, None)

@@ -12,6 +12,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +41,10 @@ from show.runtime import Brain
 from show.terminal import run_log
 from show.wiring import comment_source, fallback_voice, model, recording, sinks, voice_file
 from show.wiring import voice as build_voice
+
+if TYPE_CHECKING:
+    from avatar.sinks.base import Sink
+    from voice.tts.base import TTSBackend
 
 log = logging.getLogger("nightshift.run")
 
@@ -88,7 +93,7 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     profile = get_profile(cfg.platform, approval=cfg.operator.approval if cfg.operator.approval != "none" else None,
                           heartbeat_lapse_s=cfg.operator.heartbeat_lapse_s)
     try:
-        rig = build_rig(portrait, size=tuple(cfg.outputs.size))  # type: ignore[arg-type]
+        rig = build_rig(portrait, size=cfg.outputs.size)
     except RigError as e:
         raise InputError(portrait, str(e)) from None
     renderer = Renderer(rig)
@@ -153,12 +158,12 @@ def run_show(cfg: ShowConfig, *, out_dir: Path, prepare: Callable[[Brain], None]
     return figures
 
 
-def _warm_up(engine: DialogueEngine, voice: object, lang: str) -> None:
+def _warm_up(engine: DialogueEngine, voice: TTSBackend, lang: str) -> None:
     """Run each model once before going on air, so the first viewer does not wait for lazy loading."""
     started = time.monotonic()
     engine.triager.retriever.retrieve("how much is it?")
     try:
-        voice.synthesize("Hello.", lang)  # type: ignore[attr-defined]
+        voice.synthesize("Hello.", lang)
     except Exception as e:  # a broken voice shows itself on the first line, where the fallback takes over
         log.warning("voice warm-up failed: %s", e)
     log.info("models warmed up in %.1f s", time.monotonic() - started)
@@ -186,13 +191,13 @@ def _sign_recordings(cfg: ShowConfig, audit: AuditLog, producer: str) -> None:
 MIN_FREE_BYTES = 256 << 20  # room needed before a recording that stopped on a full disk starts again
 
 
-def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str) -> Callable[[list[object]], bool]:
+def _recording_reopener(cfg: ShowConfig, program: Program, label_json: str) -> Callable[[list[Sink]], bool]:
     """A recording that stopped (a full disk) goes on in a new file, show-2.mp4, … once there is room."""
     import shutil
 
     parts = [1]
 
-    def reopen(failed: list[object]) -> bool:
+    def reopen(failed: list[Sink]) -> bool:
         if not cfg.outputs.mp4 or not failed:
             return bool(not failed)
         first = Path(cfg.outputs.mp4)

@@ -118,7 +118,7 @@ def run_say(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say_clip(text: str, out: Path, backend: object, lang: str, portrait: str | None) -> int:
+def _say_clip(text: str, out: Path, backend: TTSBackend, lang: str, portrait: str | None) -> int:
     """A talking, labelled MP4 of the host saying `text`."""
     import assets
     from avatar.clip import render_clip

@@ -10,12 +10,16 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from avatar.program import Program
 from compliance.presence import Presence, PresenceChange
 from show.bus import Bus
 from show.events import AuditBack, OutputBack, OutputDown, OutputFailed, PresenceChanged
 from show.stages.holds import Holds
+
+if TYPE_CHECKING:
+    from avatar.sinks.base import Sink
 
 DISK_RETRY_S = 5.0  # how often a show paused for a full disk checks for room again
 
@@ -26,8 +30,8 @@ class Health:
     def __init__(self, *, program: Program, holds: Holds, bus: Bus, presence: Presence | None) -> None:
         self.program, self.holds, self.bus = program, holds, bus
         self.presence = holds.presence  # None where the profile needs nobody on duty
-        self.reopen_recording: Callable[[list[object]], bool] | None = None  # set by the show's runner
-        self._failed_recordings: list[object] = []
+        self.reopen_recording: Callable[[list[Sink]], bool] | None = None  # set by the show's runner
+        self._failed_recordings: list[Sink] = []
         self._links: dict[int, tuple[bool, int]] = {}  # live outputs: (connected, outages seen)
         self._next_disk_check = 0.0
         # presence changes from any thread: a return is noticed by the heartbeat (the console's thread)
@@ -65,7 +69,8 @@ class Health:
         while self.program.failed:
             sink, err = self.program.failed.pop(0)
             self.bus.publish(OutputFailed(type(sink).__name__, str(err)))
-            if getattr(sink, "capabilities", None) is not None and not sink.capabilities.live:  # type: ignore[attr-defined]
+            capabilities = getattr(sink, "capabilities", None)  # a sink need not say what it is (avatar.sinks.base.Sink)
+            if capabilities is not None and not capabilities.live:
                 self._failed_recordings.append(sink)
                 self.holds.hold("recording", f"the recording stopped ({err}); paused until there is room to record")
         if "audit" in self.holds and time.monotonic() >= self._next_disk_check:

@@ -39,7 +39,7 @@ class Intake:
         self.clock = clock  # programme seconds
         # bounded: when the show falls behind, the reader waits and the source pushes back (HTTP 503)
         self.inbox: queue.Queue[Item | None] = queue.Queue(maxsize=INBOX_MAX)
-        self.sources: list[tuple[object, threading.Thread]] = []
+        self.sources: list[tuple[Iterable[Item], threading.Thread]] = []
         self.sources_done = False
         self.shed = 0  # comments the full queue shed so far
         self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
