@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Iterator
+from typing import TypeGuard
 
 from avatar.program import Program
 from compliance.gate import Cleared, Utterance
@@ -25,6 +26,11 @@ from voice.types import Speech
 INTERRUPTIBLE = ("pitch",)  # a comment may end these at a word gap; answers and disclosures finish
 CLAUSE_BY_CLAUSE = ("answer", "operator")  # lines someone is waiting for: voiced a clause at a time
 _STOPS = ("interrupted", "dropped", "cut")
+
+
+def _stops(kind: str) -> TypeGuard[LineCutHow]:
+    """A programme event that ends a line before its end (see avatar.program.Queued)."""
+    return kind in _STOPS
 
 Unsaid = Callable[[], None]  # called when a line is not said after all (withdrawn, or stopped early)
 
@@ -67,9 +73,9 @@ class Speaker:
                     latency = (round((tr.at["first_audio"] - tr.at["received"]) * 1000, 1)
                                if first and "received" in tr.at else None)
                     self.bus.publish(LineStarted(u, pts, speech, latency))
-            elif kind in _STOPS and not ended:
+            elif _stops(kind) and not ended:
                 ended.append(kind)
-                self._cuts.put((kind, u, pts, on_unsaid))  # type: ignore[arg-type]
+                self._cuts.put((kind, u, pts, on_unsaid))
 
         def later(kind: str, pts: float) -> None:  # the rest of the line: only how it ended counts
             if kind in _STOPS:
