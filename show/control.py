@@ -347,13 +347,15 @@ class ShowControl:
 
     def takeover_video(self, operator: str, jpeg: bytes, console: str = "") -> None:
         """A webcam frame: tracked from the moment the camera opens (the face is found before the takeover starts)."""
-        if self._feeds(operator, console):
-            self.takeover_driver.push_video(jpeg)  # type: ignore[union-attr]
+        driver = self.takeover_driver
+        if driver is not None and self._feeds(operator, console):
+            driver.push_video(jpeg)
 
     def takeover_audio(self, operator: str, pcm: bytes, sample_rate: int, console: str = "") -> None:
         """A mic chunk (mono int16); the driver drops what piled up before the takeover started."""
-        if self._feeds(operator, console) and 8000 <= sample_rate <= 192000:
-            self.takeover_driver.push_audio(pcm, sample_rate)  # type: ignore[union-attr]
+        driver = self.takeover_driver
+        if driver is not None and self._feeds(operator, console) and 8000 <= sample_rate <= 192000:
+            driver.push_audio(pcm, sample_rate)
 
     def close(self) -> None:
         """The show is over: hand back at once and release the driver (its tracker thread, MediaPipe)."""
