@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from compliance.consent import ConsentRecord, ConsentRegistry, asset_digest
+from compliance.consent import ConsentRecord, ConsentRegistry, Kind, asset_digest
 from dialogue.errors import InputError
 
 DEFAULT_REGISTRY = "consent.yaml"  # what a show reads when SHOW.yaml beside it names no consent file
@@ -69,10 +69,11 @@ def _open(path: Path) -> ConsentRegistry:
     return ConsentRegistry.load(path) if path.exists() else ConsentRegistry([], str(path))
 
 
-def _files(args: argparse.Namespace) -> list[tuple[str, Path, str]]:
+def _files(args: argparse.Namespace) -> list[tuple[Kind, Path, str]]:
     """(kind, file, sha256) for each of --portrait and --voice given; InputError naming the option."""
-    out = []
-    for kind in ("portrait", "voice"):
+    out: list[tuple[Kind, Path, str]] = []
+    kinds: tuple[Kind, ...] = ("portrait", "voice")
+    for kind in kinds:
         given = getattr(args, kind)
         if not given:
             continue
@@ -113,7 +114,7 @@ def _add(args: argparse.Namespace, path: Path) -> int:
         raise InputError("--portrait", "give the --portrait FILE and/or the --voice FILE the person agreed to")
     reg = _open(path)
     for kind, file, digest in files:
-        reg.records.append(ConsentRecord(person=person, kind=kind, sha256=digest, scope=args.scope,  # type: ignore[arg-type]
+        reg.records.append(ConsentRecord(person=person, kind=kind, sha256=digest, scope=args.scope,
                                          expires=expires, asset=_relative(file, path), note=args.note))
     _save(reg, path)
     for kind, file, digest in files:
