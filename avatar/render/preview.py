@@ -52,9 +52,9 @@ def draw_preview(rig: Rig) -> np.ndarray:
     _box(img, rig.mouth.box, RED)
     for eye in rig.eyes:
         _box(img, eye.box, GREEN)
-    r = Renderer(rig)
-    shots = [r.render(FaceParams()), r.render(FaceParams(jaw_open=0.75, lip_spread=0.2)),
-             r.render(FaceParams(blink_left=1.0, blink_right=1.0))]  # fmt: skip
+    renderer = Renderer(rig)
+    shots = [renderer.render(FaceParams()), renderer.render(FaceParams(jaw_open=0.75, lip_spread=0.2)),
+             renderer.render(FaceParams(blink_left=1.0, blink_right=1.0))]  # fmt: skip
     x0, y0, x1, y1 = rig.head.roi
     thumbs = [s[y0:y1, x0:x1] for s in shots]
     w, h = rig.size

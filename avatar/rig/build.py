@@ -56,7 +56,7 @@ def build_rig(image_path: str | Path, *, size: tuple[int, int] = (720, 1280), ba
     if abs(face.yaw_deg) > MAX_YAW_DEG:
         raise RigError(f"{src}: the face is turned about {abs(face.yaw_deg):.0f}° away from the camera; use a "
                        f"portrait that looks straight into the camera (within {MAX_YAW_DEG:.0f}°).")  # fmt: skip
-    m = framing_transform(face.points, rgb.shape[:2], (w, h))
+    m = framing_transform(face.points, (rgb.shape[0], rgb.shape[1]), (w, h))
     scale = float(m[0, 0])
     mask_src = alpha if alpha is not None else person_mask(rgb)
     person, mask = warp_to_canvas(rgb, mask_src, m, (w, h))

@@ -77,7 +77,7 @@ def _teeth(width: float, height: float, hidden: float, edges: tuple[float, ...],
         x0, x1 = cx + a * half + 0.3 * SS, cx + b * half - 0.3 * SS
         r = max(1.0, min((x1 - x0) * 0.35, length * 0.4))
         if upper:
-            y0, y1 = SS, base + length
+            y0, y1 = float(SS), base + length
         else:
             y0, y1 = base - length, H - SS
         tooth = np.zeros((H, W), np.uint8)
