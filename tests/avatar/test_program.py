@@ -180,7 +180,7 @@ def test_a_slow_renderer_drops_frames_never_the_audio(renderer: Renderer, speech
     assert stats.blocked == 0 and stats.sent + stats.dropped == stats.frames == len(rec.audio)
     assert stats.sent == len(rec.frames)
     sent = [f for f in rec.frames if f[0] < end_s - 1e-9]  # the utterance's slots
-    assert slots - len(sent) >= slots // 4, stats
+    assert slots - len(sent) >= slots // 4, stats  # relative: a 60 ms render sends at most 2 of 3 slots
     could = wall / (stats.render_s / stats.rendered)  # frames the renderer had time for
     assert len(sent) >= 0.5 * could, (stats, could)  # relative: frames go out as fast as they are made
     assert wall < 1.25 * speech.duration_s  # relative: waiting for every 60 ms frame would take 1.5x the sound
