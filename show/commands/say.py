@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-import uuid
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from avatar.sinks import SpeechWriter, WavFileSink
+from compliance.metadata import aigc_label
 from core.registry import UnknownBackend
 from core.validation import describe_validation_error
 from dialogue.errors import InputError
@@ -21,19 +20,6 @@ from voice.stream import stream_speech
 from voice.tts.base import VOICES, TTSBackend, VoiceSettings, parse
 
 log = logging.getLogger("nightshift.say")
-
-
-def _aigc_label(produce_id: str) -> dict[str, Any]:
-    """The machine-readable AI label (GB 45438 Annex E fields) every written file carries."""
-    return {
-        "Label": 1,
-        "ContentProducer": "nightshift",
-        "ProduceID": produce_id,
-        "ReservedCode1": "",
-        "ContentPropagator": "",
-        "PropagateID": "",
-        "ReservedCode2": "",
-    }
 
 
 def _settings(voice: str, voice_model: str | None) -> VoiceSettings:
@@ -96,7 +82,7 @@ def run_say(args: argparse.Namespace) -> int:
     log.debug("normalised: %r", spoken)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        sink = SpeechWriter(WavFileSink(out, {"AIGC": _aigc_label(uuid.uuid4().hex), "ISFT": "nightshift",
+        sink = SpeechWriter(WavFileSink(out, {"AIGC": aigc_label("nightshift"), "ISFT": "nightshift",
                                               "INAM": text[:200]}))
     except OSError as e:
         raise InputError("--out", f"{out}: cannot write ({e.strerror or e})") from None
@@ -127,7 +113,7 @@ def _say_clip(text: str, out: Path, backend: TTSBackend, lang: str, portrait: st
 
     face = portrait or str(assets.path("portraits/default.png"))
     try:
-        result = render_clip(text, face, out, backend, lang, {"AIGC": _aigc_label(uuid.uuid4().hex)})
+        result = render_clip(text, face, out, backend, lang, {"AIGC": aigc_label("nightshift")})
     except RigError as e:
         raise InputError(face, str(e)) from None
     except SinkError as e:
