@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 T = TypeVar("T")
@@ -49,6 +49,16 @@ class BackendSettings(BaseModel):
     shared: ClassVar[frozenset[str]] = frozenset()
     # old SHOW.yaml keys that mean this kind when a mapping has no `kind` (e.g. `replay:` for a replay)
     claims: ClassVar[tuple[str, ...]] = ()
+    # old SHOW.yaml keys still read, and the field each now fills (e.g. `replay:` → `path:`)
+    renamed: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls.renamed:
+            data = {(cls.renamed[k] if k in cls.renamed and cls.renamed[k] not in data else k): v
+                    for k, v in data.items()}
+        return data
 
     def options(self) -> dict[str, Any]:
         """The keyword arguments the factory is called with."""

@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
-from pydantic import model_validator
-
 from dialogue.errors import ModelError
 from dialogue.llm.base import LLM, MODELS, LLMCapabilities, ModelSettings
 
@@ -17,17 +15,11 @@ class OpenAISettings(ModelSettings):
 
     claims: ClassVar[tuple[str, ...]] = ("url",)  # `model: {url: ...}` with no kind
 
+    renamed: ClassVar[dict[str, str]] = {"path": "name"}
+
     kind: Literal["openai"] = "openai"
     url: str = "http://127.0.0.1:8080"
     name: str = "default"  # the model the server is asked for (written `path:` before)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _old_spelling(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "path" in data and "name" not in data:
-            data = {**data, "name": data["path"]}
-            del data["path"]
-        return data
 
     def options(self) -> dict[str, Any]:
         return {"base_url": self.url, "model": self.name}

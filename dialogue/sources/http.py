@@ -149,6 +149,7 @@ class HttpSettings(SourceSettings):
     """
 
     claims: ClassVar[tuple[str, ...]] = ("http_port",)
+    renamed: ClassVar[dict[str, str]] = {"http_port": "port"}
 
     kind: Literal["http"] = "http"
     port: int = Field(ge=0, le=65535)  # 0: any free port (printed at the start)
@@ -157,12 +158,6 @@ class HttpSettings(SourceSettings):
     # web pages that may post comments, as scheme://host:port; none by default (a connector is not a page)
     allowed_origins: list[Annotated[str, Field(pattern=r"^https?://[^/\s]+$")]] = []
 
-    @model_validator(mode="before")
-    @classmethod
-    def _old_spelling(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "http_port" in data and "port" not in data:
-            data = {("port" if k == "http_port" else k): v for k, v in data.items()}
-        return data
 
     @model_validator(mode="after")
     def _one_token(self) -> HttpSettings:

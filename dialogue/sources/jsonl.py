@@ -14,9 +14,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from core.registry import SettingsPath
 from dialogue.errors import InputError
@@ -273,18 +273,13 @@ class ReplaySettings(SourceSettings):
     its own timestamps, `speed` times as fast, the first comment `start_s` into the show."""
 
     claims: ClassVar[tuple[str, ...]] = ("replay",)
+    renamed: ClassVar[dict[str, str]] = {"replay": "path"}
 
     kind: Literal["replay"] = "replay"
     path: SettingsPath
     speed: float = Field(default=1.0, gt=0)
     start_s: float = Field(default=0.0, ge=0)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _old_spelling(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "replay" in data and "path" not in data:
-            data = {("path" if k == "replay" else k): v for k, v in data.items()}
-        return data
 
     @property
     def replay(self) -> str | None:
