@@ -34,13 +34,13 @@ from console.messages import (
     TakeoverStatus,
     TraceItem,
 )
-from dialogue.types import BadComment, Comment
+from dialogue.types import Comment
 from show.events import (
-    CommentReceived,
     CommentSettled,
     CommentShed,
     CommentSkipped,
     CommentTriaged,
+    CommentUnread,
     Event,
     GateDecided,
     LineStarted,
@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 
 COMMENTS_KEPT = 300  # the feed's memory of recent comments
 ASKED_KEPT = 2000  # comments that may still get a line: their asker and words, for the lines that answer them
-RECEIVED_KEPT = 1000  # comments read but not yet triaged (one the show ends before reading is still shown)
 SAID_KEPT = 100  # comments of recent lines that passed the gate (for "now on air")
 AUDIT_KEPT = 80  # the audit panel's entries
 QUEUE_SHOWN = 50
@@ -81,7 +80,6 @@ class ShowView:
         self._watchers: list[Callable[[], None]] = []
         self._comments: OrderedDict[str, CommentItem] = OrderedDict()
         self._fates: dict[str, _Fate] = {}  # of the comments in the feed
-        self._received: OrderedDict[str, Comment | BadComment] = OrderedDict()
         self._asked: OrderedDict[str, Comment] = OrderedDict()
         # the comment each line answers, kept from the moment the gate decides on it: a held line keeps its
         # comment however many arrive after it (the feed keeps only the latest COMMENTS_KEPT)
@@ -131,8 +129,8 @@ class ShowView:
     # -- the bus --------------------------------------------------------------------------------------
     def _on_event(self, e: Event) -> None:
         with self._lock:
-            if isinstance(e, CommentReceived):
-                self._remember(self._received, e.comment.id, e.comment, RECEIVED_KEPT)
+            if isinstance(e, CommentUnread):
+                self._unread(e)
             elif isinstance(e, CommentTriaged):
                 self._triaged(e)
             elif isinstance(e, CommentShed):
@@ -171,7 +169,6 @@ class ShowView:
 
     def _triaged(self, e: CommentTriaged) -> None:
         c, tri = e.comment, e.triaged
-        self._received.pop(c.id, None)
         item = CommentItem(id=c.id, user=c.user, text=getattr(c, "text", "")[:500], intent=tri.intent.value,
                            lang=tri.lang, flags=list(tri.flags), skip=tri.skip_reason, ts=round(time.time(), 3))
         flags = [f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags]
@@ -179,12 +176,14 @@ class ShowView:
         if not tri.skip_reason and isinstance(c, Comment):
             self._remember(self._asked, c.id, c, ASKED_KEPT)
 
+    def _unread(self, e: CommentUnread) -> None:
+        """A comment the show ended before reading: held, as the outcomes record it."""
+        c = e.comment
+        self._add(CommentItem(id=c.id, user=c.user, text=getattr(c, "text", "")[:500], flags=["show_ended"],
+                              ts=round(time.time(), 3)), _Fate("hold", flags=["show_ended"]))
+
     def _skipped(self, e: CommentSkipped) -> None:
         self._asked.pop(e.comment_id, None)
-        c = self._received.pop(e.comment_id, None)
-        if c is not None and e.comment_id not in self._comments:  # never triaged (the show ended first)
-            self._add(CommentItem(id=c.id, user=c.user, text=getattr(c, "text", "")[:500], flags=list(e.flags),
-                                  skip=e.reason, ts=round(time.time(), 3)), _Fate())
         self._settle(e.comment_id, "skip", flags=list(e.flags))
         fate = self._fates.get(e.comment_id)
         if fate is not None:

@@ -22,7 +22,15 @@ from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.queue import CommentQueue
 from dialogue.types import Action, Comment, Intent, Triaged
 from show.bus import Bus
-from show.events import CommentSettled, CommentShed, CommentSkipped, CommentTriaged, GateDecided, LineStarted
+from show.events import (
+    CommentSettled,
+    CommentShed,
+    CommentSkipped,
+    CommentTriaged,
+    CommentUnread,
+    GateDecided,
+    LineStarted,
+)
 from show.outcomes import Outcomes
 from show.tap import PreviewTap
 from show.trace import RunSummary
@@ -104,6 +112,8 @@ def test_the_feed_and_the_fates_come_from_the_bus(audit: AuditLog, tmp_path: Pat
                                                                                       "how much is the mug?")
     brain.bus.publish(CommentSettled("m4", Action.REPLY, flags=("answered_with:disclosure",)))
     assert {c.id: (c.outcome, c.why) for c in _state(view2).comments}["m4"] == ("reply", "answered_with:disclosure")
+    brain.bus.publish(CommentUnread(Comment("u1", "bo", "still there?")))  # the show ended before reading it
+    assert {c.id: (c.outcome, c.why) for c in _state(view2).comments}["u1"] == ("hold", "show_ended")
 
 
 def test_the_audit_panel_is_told_by_the_log_not_read_from_the_file(audit: AuditLog) -> None:
