@@ -40,6 +40,44 @@ class Comment:
     user: str
     text: str
     ts: float | None = None
+    platform: str | None = None
+    user_id: str | None = None
+
+
+class EventKind(StrEnum):
+    """What happened in the room besides a comment (the `kind` of a comments line)."""
+
+    JOIN = "join"
+    LIKE = "like"
+    FOLLOW = "follow"
+    GIFT = "gift"
+    SHARE = "share"
+    ORDER = "order"
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    """A viewer arrived, liked, followed, sent a gift, shared the room, or bought (from the shop's order feed).
+
+    `count`: likes in one tap burst, or gifts of one kind sent at once; `value`: a gift's worth in the
+    platform's unit; `sku`, `qty`: what an order bought."""
+
+    id: str
+    user: str
+    kind: EventKind
+    ts: float | None = None
+    count: int = 1
+    gift: str | None = None
+    value: float = 0.0
+    sku: str | None = None
+    qty: int = 1
+    platform: str | None = None
+    user_id: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The viewer, for telling repeats apart: the platform's user id when given, else the name."""
+        return f"{self.platform or ''}:{self.user_id or self.user}"
 
 
 @dataclass(frozen=True)
@@ -50,6 +88,9 @@ class BadComment:
     reason: str  # e.g. "line 4: not valid JSON"
     flag: str  # e.g. "malformed", "bad_encoding"
     user: str = ""
+
+
+Item = Comment | BadComment | RoomEvent  # one line of a comments file, or one ingest message
 
 
 @dataclass

@@ -21,7 +21,8 @@ from pydantic import Field
 from core.registry import SettingsPath
 from dialogue.errors import InputError
 from dialogue.sources.base import SOURCES, CommentSource, SourceContext, SourceSettings
-from dialogue.types import BadComment, Comment
+from dialogue.sources.room import event_fields, event_kind, optional_name
+from dialogue.types import BadComment, Comment, Item, RoomEvent
 
 ANONYMOUS = "anonymous"
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
@@ -41,11 +42,13 @@ def _bad_unicode(s: str) -> bool:
     return False
 
 
-def comment_from_object(obj: object, *, fallback_id: str, where: str) -> Comment | BadComment:
-    """Validate one decoded comment object; `where` prefixes reasons ("f.jsonl line 3", "item 2").
+def comment_from_object(obj: object, *, fallback_id: str, where: str) -> Item:
+    """Validate one decoded line object; `where` prefixes reasons ("f.jsonl line 3", "item 2").
 
-    Rules shared by every source: "id" str or int, "text" str, "user" str (missing: anonymous),
-    "ts" optional finite number, extra fields ignored. All problems found are named in the reason.
+    Rules shared by every source: "id" str or int, "user" str (missing: anonymous), "ts" optional finite
+    number, "platform" and "user_id" optional strings, extra fields ignored. Without "kind" (or with
+    "kind": "comment") the line is a comment and needs "text" str; any other kind is a room event with its
+    own fields (dialogue.sources.room). All problems found are named in the reason.
     """
     if not isinstance(obj, dict):
         return BadComment(
@@ -68,8 +71,11 @@ def comment_from_object(obj: object, *, fallback_id: str, where: str) -> Comment
     else:
         cid = str(raw_id)
 
+    kind = event_kind(obj, problems)
     text = obj.get("text")
-    if "text" not in obj:
+    if kind is not None:
+        pass  # a room event: its text, if any, is ignored
+    elif "text" not in obj:
         problems.append("missing field `text`")
     elif not isinstance(text, str):
         problems.append(f"field `text` must be a string, got {json_type(text)}")
@@ -103,10 +109,19 @@ def comment_from_object(obj: object, *, fallback_id: str, where: str) -> Comment
                 problems.append("field `ts` must be a finite number")
                 ts = None
 
+    platform = optional_name(obj, "platform", problems)
+    user_id = optional_name(obj, "user_id", problems)
+    event = event_fields(obj, kind, problems) if kind is not None else None
+
     if problems:
+        if any("unpaired surrogate" in p for p in problems):
+            flag = "bad_encoding"
         return BadComment(id=cid, flag=flag, reason=f"{where}: {'; '.join(problems)}", user=str(user))
+    if kind is not None:
+        assert event is not None
+        return RoomEvent(id=cid, user=str(user), kind=kind, ts=ts, platform=platform, user_id=user_id, **event)
     assert isinstance(text, str)
-    return Comment(id=cid, user=str(user), text=text, ts=ts)
+    return Comment(id=cid, user=str(user), text=text, ts=ts, platform=platform, user_id=user_id)
 
 
 def decode_json(text: str) -> tuple[object, str | None]:
@@ -137,7 +152,7 @@ def _decode_line(raw: bytes, lineno: int) -> tuple[str | None, str | None]:
         return None, f"not UTF-8 (byte {e.start + skipped + 1})"
 
 
-def _parse(raw: bytes, lineno: int, source: str) -> tuple[Comment | BadComment | None, bool, str]:
+def _parse(raw: bytes, lineno: int, source: str) -> tuple[Item | None, bool, str]:
     """The parsed item, whether the line held a JSON object, and the bare problem text (if any)."""
     line, problem = _decode_line(raw, lineno)
     where = f"{source} line {lineno}"
@@ -156,7 +171,7 @@ def _parse(raw: bytes, lineno: int, source: str) -> tuple[Comment | BadComment |
     return item, False, f"expected a JSON object, got {json_type(obj)}"
 
 
-def parse_comment_line(raw: bytes, lineno: int, source: str) -> Comment | BadComment | None:
+def parse_comment_line(raw: bytes, lineno: int, source: str) -> Item | None:
     """One JSONL line (1-based `lineno`) → Comment, BadComment naming line and problem, or None if blank."""
     return _parse(raw, lineno, source)[0]
 
@@ -181,7 +196,7 @@ def _read_bytes(path: str | Path) -> bytes:
         raise InputError(str(path), f"cannot read the file ({e.strerror or e})") from None
 
 
-def read_comments(path: str | Path) -> list[Comment | BadComment]:
+def read_comments(path: str | Path) -> list[Item]:
     """Read a JSONL comments file ("-" = stdin): one item per non-blank line, in order.
 
     Raises InputError when the file cannot be read or is not JSONL comments at all (no line holds a
@@ -189,7 +204,7 @@ def read_comments(path: str | Path) -> list[Comment | BadComment]:
     """
     data = _read_bytes(path)
     name = _display_name(path)
-    items: list[Comment | BadComment] = []
+    items: list[Item] = []
     any_object = False
     first_problem: tuple[int, str] | None = None
     for lineno, raw in enumerate(data.split(b"\n"), start=1):
@@ -237,13 +252,13 @@ class JsonlReplay(CommentSource):
         self._closed = threading.Event()
         self.items = read_comments(path)
 
-    def __iter__(self) -> Iterator[Comment | BadComment]:
+    def __iter__(self) -> Iterator[Item]:
         start: float | None = None
         first_ts: float | None = None
         for item in self.items:
             if self._closed.is_set():
                 return
-            ts = item.ts if isinstance(item, Comment) else None
+            ts = item.ts if isinstance(item, Comment | RoomEvent) else None
             if self.realtime and ts is not None:
                 if first_ts is None:
                     first_ts, start = ts, self._clock() + self.start_s
