@@ -28,9 +28,11 @@ from dialogue.grounding.operator import Finding, check_operator_line
 from dialogue.moderation import Violation, check_output
 from dialogue.types import Action, Draft
 
-UtteranceKind = Literal["answer", "pitch", "operator", "disclosure", "holding"]
-KINDS: tuple[str, ...] = ("answer", "pitch", "operator", "disclosure", "holding")
-NEEDS_APPROVAL: dict[str, tuple[str, ...]] = {"none": (), "answers": ("answer",), "all": ("answer", "pitch")}
+UtteranceKind = Literal["answer", "pitch", "operator", "disclosure", "holding", "reaction"]
+KINDS: tuple[str, ...] = ("answer", "pitch", "operator", "disclosure", "holding", "reaction")
+NEEDS_APPROVAL: dict[str, tuple[str, ...]] = {"none": (), "answers": ("answer",),
+                                              "all": ("answer", "pitch", "reaction")}
+KNOWN_ORDERS = 10_000  # the real order events a reaction may still name
 PRESENCE_EXEMPT = ("disclosure", "holding", "operator")  # the label, the pause line, and the human's own words
 
 
@@ -137,6 +139,7 @@ class Gate:
         if self.approval not in NEEDS_APPROVAL:
             raise ValueError(f"approval must be one of {', '.join(NEEDS_APPROVAL)}, not {self.approval!r}")
         self._pending: dict[str, GateDecision] = {}
+        self._orders: dict[str, None] = {}  # ids of real order events from the shop's feed, oldest first
         self._subscribers: list[Callable[[GateDecision], None]] = []
         self._lock = threading.Lock()
 
@@ -144,8 +147,25 @@ class Gate:
         """Call `fn` with every decision (e.g. the console's feed of held lines)."""
         self._subscribers.append(fn)
 
+    def note_orders(self, ids: Sequence[str]) -> None:
+        """Real order events arrived from the shop's own feed: a reaction line may report these purchases."""
+        with self._lock:
+            for i in ids:
+                self._orders[i] = None
+            while len(self._orders) > KNOWN_ORDERS:
+                del self._orders[next(iter(self._orders))]
+
+    def _backed_by_orders(self, u: Utterance) -> bool:
+        """A reaction line that names only real order events (`order:ID` sources the show was told of)."""
+        orders = [s.removeprefix("order:") for s in u.sources if s.startswith("order:")]
+        with self._lock:
+            return u.kind == "reaction" and bool(orders) and all(o in self._orders for o in orders)
+
     def _moderate(self, u: Utterance) -> list[Violation]:
-        return check_output(u.text, u.lang, promotions=self.promotions)
+        violations = check_output(u.text, u.lang, promotions=self.promotions)
+        if any(v.rule == "order_report" for v in violations) and self._backed_by_orders(u):
+            violations = [v for v in violations if v.rule != "order_report"]
+        return violations
 
     def _operator_checks(self, u: Utterance) -> tuple[list[Violation], list[Finding]]:
         """Moderation, and the catalog check of an operator's words: (hard violations, catalog findings).

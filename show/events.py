@@ -11,7 +11,8 @@ from typing import Literal
 
 from compliance.gate import GateDecision, Utterance
 from compliance.presence import PresenceChange
-from dialogue.types import Action, BadComment, Comment, Draft, Triaged
+from dialogue.reactions.policy import EventOutcome, Reaction
+from dialogue.types import Action, BadComment, Comment, Draft, EventKind, RoomEvent, Triaged
 from show.trace import Trace
 from voice.types import Speech
 
@@ -70,6 +71,27 @@ class CommentUnread(Event):
 
     comment: Comment | BadComment
     reason: str = "the show ended before it was read"
+
+
+# -- room events (joins, likes, follows, gifts, shares, orders) --------------------------------------------
+@dataclass(frozen=True)
+class RoomEventsReceived(Event):
+    """Room events of one kind taken from the sources in one step (likes arrive hundreds a second)."""
+
+    kind: EventKind
+    events: tuple[RoomEvent, ...]
+    received_at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class EventsSettled(Event):
+    """What became of some room events of one kind: covered by a reaction line (`reaction`, said or not), or
+    skipped with a reason (rate limited, stale, the show ended)."""
+
+    kind: EventKind
+    outcomes: tuple[EventOutcome, ...]
+    reaction: Reaction | None = None
+    said: bool = False
 
 
 @dataclass(frozen=True)

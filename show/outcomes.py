@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dialogue.types import Action
+from dialogue.types import Action, EventKind
 from show.bus import Bus
 from show.events import (
     CommentSettled,
@@ -20,7 +20,9 @@ from show.events import (
     CommentTriaged,
     CommentUnread,
     Event,
+    EventsSettled,
     LineCommitted,
+    RoomEventsReceived,
 )
 
 
@@ -58,8 +60,8 @@ class Outcomes:
 
     def attach(self, bus: Bus) -> None:
         """Keep the outcomes from the show's events (after the audit log: what it could not record did not happen)."""
-        bus.subscribe((CommentTriaged, CommentSkipped, CommentShed, CommentUnread, CommentSettled, LineCommitted),
-                      self._on)
+        bus.subscribe((CommentTriaged, CommentSkipped, CommentShed, CommentUnread, CommentSettled, LineCommitted,
+                       RoomEventsReceived, EventsSettled), self._on)
 
     def _on(self, e: Event) -> None:
         if isinstance(e, CommentTriaged):
@@ -75,6 +77,11 @@ class Outcomes:
         elif isinstance(e, CommentSettled):
             self.settle(e.comment_id, e.action, text=e.text, flags=list(e.flags),
                         sources=None if e.sources is None else list(e.sources))
+        elif isinstance(e, RoomEventsReceived) and e.kind is not EventKind.LIKE:
+            for ev in e.events:
+                self.seen(ev.id, [f"kind:{ev.kind.value}"])
+        elif isinstance(e, EventsSettled):
+            self.events(e)
         elif isinstance(e, LineCommitted) and e.utterance.comment_id:
             self.spoke(e.utterance.comment_id, e.utterance.id, e.utterance.text)
 
@@ -85,6 +92,27 @@ class Outcomes:
             o = Outcome(comment_id, flags=list(flags))
             self._by_id[key] = self._latest[comment_id] = o
             return o
+
+    def events(self, e: EventsSettled) -> None:
+        """Room events settled: one record each, in arrival order, except likes (hundreds a second): one record
+        per settlement and outcome, named `likes:FIRST..LAST` (the like's own id when it is one), with the
+        events and likes it counts among its flags."""
+        if e.kind is EventKind.LIKE and e.outcomes:
+            groups: dict[tuple[Action, str], list[int]] = {}
+            for i, o in enumerate(e.outcomes):
+                flag = "batched" if o.flag.startswith("batched:") else o.flag
+                groups.setdefault((o.action, flag), []).append(i)
+            for (action, flag), idx in groups.items():
+                first, last = e.outcomes[idx[0]], e.outcomes[idx[-1]]
+                likes = sum(e.outcomes[i].event.count for i in idx)
+                key = first.event.id if len(idx) == 1 else f"likes:{first.event.id}..{last.event.id}"
+                o = self.seen(key,
+                              ["kind:like", f"events:{len(idx)}", f"likes:{likes}", *([last.flag] if flag else [])])
+                self.settle(o.id, action, text=first.text, sources=list(first.sources))
+            return
+        for out in e.outcomes:
+            self.settle(out.event.id, out.action, text=out.text, flags=[out.flag] if out.flag else None,
+                        sources=list(out.sources))
 
     def get(self, comment_id: str) -> Outcome | None:
         with self._lock:

@@ -20,16 +20,17 @@ from collections.abc import Callable, Iterable
 
 from avatar.program import Program
 from compliance.audit import AuditLog, AuditWriteError
-from compliance.gate import Cleared, Gate, GateDecision, Utterance
+from compliance.gate import Cleared, Gate, GateDecision, Utterance, Verdict
 from compliance.labels import DisclosureSchedule, spoken_disclosure
 from compliance.presence import Presence
 from dialogue.engine import DialogueEngine
+from dialogue.reactions.policy import ReactionPolicy
 from dialogue.rundown import Rundown
 from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.queue import CommentQueue
-from dialogue.types import Action, BadComment, Comment, Triaged
+from dialogue.types import Action, Comment, EventKind, Item, Triaged
 from show.bus import Bus
-from show.events import CommentSettled, GateDecided, VoiceFellBack
+from show.events import CommentSettled, Event, EventsSettled, GateDecided, RoomEventsReceived, VoiceFellBack
 from show.memory import Trimmer
 from show.outcomes import Outcomes
 from show.record.audit import AuditRecorder
@@ -37,7 +38,7 @@ from show.stages.answering import Answering
 from show.stages.health import Health
 from show.stages.holds import Holds
 from show.stages.intake import Intake
-from show.stages.scheduler import SPEAK_AHEAD_S, Answer, Pitch, Scheduler, Situation, Speak
+from show.stages.scheduler import SPEAK_AHEAD_S, Answer, Pitch, React, Scheduler, Situation, Speak
 from show.stages.speaker import Speaker
 from show.stages.voices import FallbackVoice, Normalized
 from show.trace import RunSummary, Trace, TraceLog
@@ -69,7 +70,8 @@ class Brain:
         self.holds.say = self.say
         self.holds.on_takeover = self._takeover
         self.health = Health(program=program, holds=self.holds, bus=self.bus, presence=presence)
-        self.scheduler = Scheduler()
+        self.scheduler = Scheduler(reactions=ReactionPolicy(engine.catalog, lang))
+        self.bus.subscribe((RoomEventsReceived,), self._orders_arrived)
         self.intake = Intake(engine=engine, scheduler=self.scheduler, bus=self.bus, clock=lambda: program.now_s)
         spoken: TTSBackend = Normalized(voice)
         if fallback_voice is not None:
@@ -104,7 +106,7 @@ class Brain:
         """The comments waiting for an answer, in the order the host takes them ("are you real?" first)."""
         return self.scheduler.snapshot()
 
-    def feed(self, source: Iterable[Comment | BadComment]) -> threading.Thread:
+    def feed(self, source: Iterable[Item]) -> threading.Thread:
         """Read a comment source in a thread of its own."""
         return self.intake.feed(source)
 
@@ -132,6 +134,11 @@ class Brain:
         for tri in self.scheduler.said_ai(self.program.now_s, answer=answer):
             self.bus.publish(CommentSettled(tri.comment.id, Action.REPLY, text=text, flags=(f"answered_with:{by}",),
                                             answered_with=by))
+
+    def _orders_arrived(self, e: Event) -> None:
+        """Real orders from the shop's feed: the gate lets a reaction report these purchases, and only these."""
+        if isinstance(e, RoomEventsReceived) and e.kind is EventKind.ORDER:
+            self.gate.note_orders([ev.id for ev in e.events])
 
     def _takeover(self, on: bool, at_s: float) -> None:
         """The spoken disclosure waits through a takeover and is said first after it (docs/compliance.md §2)."""
@@ -189,7 +196,8 @@ class Brain:
         decision, events = self.scheduler.next(Situation(
             now_s=p.now_s, mono=now, held=self.holds.held, disclosure_due=self.disclosure.due(p.now_s),
             operator_line=not self.holds.lines.empty() and not self.holds.unattended(),
-            committed_s=p.committed_s, queued_s=p.queued_s, finishing=self.finishing))
+            committed_s=p.committed_s, queued_s=p.queued_s, finishing=self.finishing,
+            draining=self.intake.sources_done and self.intake.idle))
         self.intake.publish(events)  # stale small talk, skipped
         if isinstance(decision, Speak) and decision.kind == "operator":
             return self._operator_line()
@@ -201,6 +209,8 @@ class Brain:
             return True
         if isinstance(decision, Answer):
             return self._answer(decision, now)
+        if isinstance(decision, React):
+            return self._react(decision)
         if isinstance(decision, Pitch):
             return self._pitch()
         return bool(events)
@@ -215,6 +225,15 @@ class Brain:
         except AuditWriteError:  # its answer could not be recorded, so not said: answered later
             self.scheduler.requeue(a.triaged, self.program.now_s, identity=a.identity, mono=now)
             raise
+        return True
+
+    def _react(self, decision: React) -> bool:
+        """A welcome or a thank-you: gated like any line; its events are settled by whether it was said."""
+        r = decision.reaction
+        d, said = self.say(Utterance(kind="reaction", text=r.text, lang=r.lang, comment_id=r.lead.id, sources=r.sources))
+        held = d.verdict is Verdict.HOLD
+        why = "gate:blocked" if d.verdict is Verdict.BLOCK else "not_said"
+        self.bus.publish(EventsSettled(r.kind, tuple(r.outcomes(said, why, held=held)), reaction=r, said=said))
         return True
 
     def _pitch(self) -> bool:
@@ -253,7 +272,8 @@ class Brain:
                 break
             # a replay that is over: no new pitch starts, and the show ends when the host falls silent
             self.finishing = (stop_when_done and self.intake.sources_done and len(self.scheduler) == 0
-                              and self.intake.idle and self.holds.lines.empty())
+                              and self.intake.idle and self.holds.lines.empty()
+                              and not self.scheduler.reactions.pending)
             if self.finishing and not self.program.speaking:
                 break
             try:
@@ -276,6 +296,7 @@ class Brain:
                 time.sleep(0.05)
         self.speaker.settle_cuts()
         self.intake.close()
+        self.intake.publish(self.scheduler.drop_events("the show ended before the host reacted"))
         self.recorder.flush()
         self.summary.frames = self.program.stats.frames
         self.summary.frames_dropped = self.program.stats.dropped

@@ -101,6 +101,25 @@ SALES_CLAIM = Rule(
     allow=rx(r"\bno\s+(?:need\s+to\s+)?hurry\b|\bdon'?t\s+hurry\b"),
 )
 
+# "Dan just ordered the hoodie!": a report of a purchase, true only when a real order event says so. The gate
+# lets it through only on a reaction line backed by such events (compliance.gate); anywhere else it is a
+# fabricated sale (虚构交易).
+ORDER_REPORT = Rule(
+    "order_report",
+    "a purchase reported without a real order event (fabricated sales)",
+    (
+        rx(
+            r"\b(?:just|has|have|already)\s+(?:ordered|bought|purchased|checked\s+out|grabbed|snagged|picked\s+up|placed\s+(?:an?\s+)?orders?)\b",
+            r"\b(?:thanks?|thank\s+you)\s+(?:\w+\s+){0,3}for\s+(?:your|the|their|his|her)\s+(?:orders?|purchases?)\b|\bfor\s+ordering\b",
+            r"\b(?:thanks?|thank\s+you)\s+for\s+(?:\d[\d,]*\s+)?(?:more\s+)?orders\b|\b\d[\d,]*\s+more\s+orders?\b",
+        ),
+        rx(
+            r"刚(?:刚|才)?(?:下单|下了单|拍下|拍了|买了|购买)|已经?(?:下单|拍下)了|下单了|拍下了|(?:感谢|谢谢).{0,12}的(?:订单|下单)",
+        ),
+    ),
+    allow=rx(r"\b(?:once|when|if|before|after|until)\s+(?:\w+\s+){0,2}(?:ordered|bought|purchased|checked\s+out|placed)\b"),
+)
+
 _DISEASE = (
     r"cancer|tumou?rs?|diabetes|blood\s+(?:pressure|sugar|glucose|lipids?)|hypertension|cholesterol|heart\s+disease|strokes?|"
     r"colds|(?:a|the\s+common|common)\s+cold|flu|influenza|infections?|acne|eczema|psoriasis|rosacea|arthritis|insomnia|depression|anxiety|covid(?:-19)?|"

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 
 from dialogue.moderation.discount import find_discounts
 from dialogue.moderation.lex_abuse import INSULT
-from dialogue.moderation.lex_claims import ABSOLUTE, MEDICAL, PROMISE, SALES_CLAIM
+from dialogue.moderation.lex_claims import ABSOLUTE, MEDICAL, ORDER_REPORT, PROMISE, SALES_CLAIM
 from dialogue.moderation.lex_persona import FAKE_REVIEW, HUMAN_CLAIM, USED_PRODUCT
 from dialogue.moderation.pii import find_pii
 from dialogue.moderation.rules import Rule, covered
 from dialogue.moderation.text import views
 
 RULES = ("absolute", "medical", "human_claim", "used_product", "fake_review", "discount", "link",
-         "contact", "card_number", "personal_data", "insult", "sales_claim")
+         "contact", "card_number", "personal_data", "insult", "sales_claim", "order_report")
 
 _WORD_RULES: tuple[Rule, ...] = (
-    ABSOLUTE, PROMISE, MEDICAL, HUMAN_CLAIM, USED_PRODUCT, FAKE_REVIEW, SALES_CLAIM, INSULT,
+    ABSOLUTE, PROMISE, MEDICAL, HUMAN_CLAIM, USED_PRODUCT, FAKE_REVIEW, SALES_CLAIM, ORDER_REPORT, INSULT,
 )
 
 

@@ -23,7 +23,7 @@ from compliance.gate import Utterance
 from compliance.metadata import aigc_label, wav_info
 from dialogue.catalog import load_catalog
 from dialogue.sources import read_comments
-from dialogue.types import Comment
+from dialogue.types import Comment, RoomEvent
 from show.commands.run import run_show
 from show.config import load_show
 from show.events import LineStarted
@@ -88,7 +88,7 @@ def _one_shop(out: Path, code: str, catalog_file: str, comments_file: str, voice
 
 def _programme_s(comments_file: str, minutes: float | None) -> float:
     """About how long the replay's show lasts: its comments' time span and a little for the last answers."""
-    stamps = [c.ts for c in read_comments(assets.path(comments_file)) if isinstance(c, Comment) and c.ts is not None]
+    stamps = [c.ts for c in read_comments(assets.path(comments_file)) if isinstance(c, Comment | RoomEvent) and c.ts is not None]
     span = (max(stamps) - min(stamps) + 15.0) if stamps else 60.0
     return min(span, minutes * 60.0) if minutes else span
 

@@ -15,7 +15,8 @@ import time
 from typing import Any
 
 from compliance.audit import AuditLog
-from dialogue.types import BadComment, Comment
+from dialogue.reactions.policy import EventOutcome
+from dialogue.types import BadComment, Comment, EventKind, RoomEvent
 from show.bus import Bus
 from show.events import (
     AnswerEnded,
@@ -26,6 +27,7 @@ from show.events import (
     CommentTriaged,
     CommentUnread,
     Event,
+    EventsSettled,
     HoldChanged,
     LineCommitted,
     LineCut,
@@ -34,6 +36,7 @@ from show.events import (
     OutputDown,
     OutputFailed,
     PresenceChanged,
+    RoomEventsReceived,
     VoiceFellBack,
 )
 
@@ -42,7 +45,7 @@ log = logging.getLogger(__name__)
 EVENTS: tuple[type[Event], ...] = (
     CommentTriaged, CommentUnread, CommentShed, CommentSkipped, CommentSettled, VoiceFellBack, LineCommitted,
     LineWithdrawn, LineCut, AnswerEnded, HoldChanged, AuditBack, PresenceChanged, OutputFailed, OutputDown,
-    OutputBack)
+    OutputBack, RoomEventsReceived, EventsSettled)
 
 
 def comment_entry(item: Comment | BadComment, **extra: object) -> dict[str, object]:
@@ -106,8 +109,54 @@ def _must(e: Event) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
+def event_entry(ev: RoomEvent) -> dict[str, object]:
+    """One room event as the audit log records it: who, and for a gift or an order what."""
+    out: dict[str, object] = {"id": ev.id, "user": ev.user[:100]}
+    if ev.platform or ev.user_id:
+        out.update(platform=ev.platform, user_id=ev.user_id)
+    if ev.kind is EventKind.GIFT:
+        out.update(gift=ev.gift, count=ev.count, value=ev.value)
+    elif ev.kind is EventKind.ORDER:
+        out.update(sku=ev.sku, qty=ev.qty)
+    return out
+
+
+def events_entry(kind: EventKind, events: tuple[RoomEvent, ...]) -> dict[str, object]:
+    """Room events of one kind: each by id, or for likes (hundreds a second) by count."""
+    if kind is EventKind.LIKE:
+        return {"kind": kind.value, "lines": len(events), "likes": sum(e.count for e in events),
+                "viewers": len({e.who for e in events}), "first": events[0].id, "last": events[-1].id}
+    return {"kind": kind.value, "lines": len(events), "events": [event_entry(e) for e in events]}
+
+
+def settled_entry(e: EventsSettled) -> dict[str, object]:
+    """What became of room events: the reaction that covered them, or why they were skipped; by id, or for
+    likes by count."""
+    outs: tuple[EventOutcome, ...] = e.outcomes
+    flags: dict[str, int] = {}
+    for o in outs:
+        key = "batched" if o.flag.startswith("batched:") else (o.flag or o.action.value)
+        flags[key] = flags.get(key, 0) + 1
+    out: dict[str, object] = {"kind": e.kind.value, "events": len(outs), "outcomes": flags}
+    if e.reaction is not None:
+        out.update(text=e.reaction.text, lead=e.reaction.lead.id, said=e.said)
+    if e.kind is EventKind.LIKE:
+        out.update(likes=sum(o.event.count for o in outs), first=outs[0].event.id if outs else None,
+                   last=outs[-1].event.id if outs else None)
+    else:
+        out["ids"] = [o.event.id for o in outs]
+    reasons = {o.reason for o in outs if o.flag in ("stale", "rate_limited", "show_ended")}
+    if reasons:
+        out["reasons"] = sorted(reasons)[:5]
+    return out
+
+
 def _deferrable(e: Event) -> tuple[str, dict[str, Any]] | None:
     """The entry of an event that may wait for the log (a full disk), or None when the event has none."""
+    if isinstance(e, RoomEventsReceived):
+        return "room_events", events_entry(e.kind, e.events)
+    if isinstance(e, EventsSettled):
+        return ("reaction" if e.reaction is not None else "events_skipped"), settled_entry(e)
     if isinstance(e, CommentUnread):
         return "comment", comment_entry(e.comment, flags=["show_ended"], skip=e.reason)
     if isinstance(e, CommentShed):

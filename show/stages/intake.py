@@ -1,10 +1,12 @@
-"""Intake: comment sources → inbox → triage → the scheduler's queue.
+"""Intake: comment sources → inbox → triage → the scheduler's queue; room events → the scheduler's reactions.
 
 Each source is read in a thread of its own into a bounded inbox (when the show falls behind, the reader waits
 and the source pushes back: HTTP 503). On the show's thread, a slice of the inbox is triaged at every step
 (`take`): each comment is a `CommentReceived`, then a `CommentTriaged` (on record in the audit log before it
 is queued: one the log cannot take waits in a backlog, never lost), then whatever the scheduler made of it
-(queued, shed, skipped). When the show ends, `close` records every comment taken but not yet read.
+(queued, shed, skipped). Room events (joins, likes, gifts …) need no triage: those of one kind taken in one
+step are one `RoomEventsReceived`, then wait in the scheduler for a reaction. When the show ends, `close`
+records every comment and event taken but not yet read.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ from collections.abc import Callable, Iterable
 
 from compliance.audit import AuditWriteError
 from dialogue.engine import DialogueEngine
-from dialogue.types import BadComment, Comment, Triaged
+from dialogue.reactions.policy import EventOutcome
+from dialogue.types import Action, EventKind, Item, RoomEvent, Triaged
 from show.bus import Bus
-from show.events import CommentReceived, CommentShed, CommentTriaged, CommentUnread, Event
+from show.events import (
+    CommentReceived,
+    CommentShed,
+    CommentTriaged,
+    CommentUnread,
+    Event,
+    EventsSettled,
+    RoomEventsReceived,
+)
 from show.stages.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
-INBOX_MAX = 1000  # comments read but not yet triaged
-TAKE_PER_STEP = 50
-
-Item = Comment | BadComment
+INBOX_MAX = 5000  # comments and room events read but not yet taken
+TAKE_PER_STEP = 50  # comments triaged per step
+EVENTS_PER_STEP = 2000  # room events taken per step (they need no triage)
 
 
 class Intake:
@@ -44,6 +54,7 @@ class Intake:
         self.shed = 0  # comments the full queue shed so far
         self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
         self._backlog: list[tuple[Item, Triaged]] = []  # triaged while the audit log could not be written
+        self.events_seen = 0  # room events taken so far
 
     def feed(self, source: Iterable[Item]) -> threading.Thread:
         """Read a comment source in a thread; None in the inbox marks its end."""
@@ -77,23 +88,44 @@ class Intake:
             kept, tri = self._backlog[0]
             self._admit(kept, tri, mono)
             self._backlog.pop(0)
-        for _ in range(TAKE_PER_STEP):
-            try:
-                item = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            if item is None:
-                self.sources_done = True
-                continue
-            self._received[item.id] = received = time.monotonic()
-            self.bus.publish(CommentReceived(item, received))
-            # programme time, as the queue's staleness: a fast clock's 30 s dedupe window is 30 show seconds
-            tri = self.engine.triage(item, now=self.clock())
-            try:
-                self._admit(item, tri, mono)
-            except AuditWriteError:
-                self._backlog.append((item, tri))  # kept, never lost: admitted once the log can record it
-                raise
+        events: dict[EventKind, list[RoomEvent]] = {}
+        try:
+            comments = taken = 0
+            while comments < TAKE_PER_STEP and taken < EVENTS_PER_STEP:
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    return
+                taken += 1
+                if item is None:
+                    self.sources_done = True
+                elif isinstance(item, RoomEvent):
+                    events.setdefault(item.kind, []).append(item)
+                else:
+                    comments += 1
+                    self._comment(item, mono)
+        finally:
+            self._events(events)
+
+    def _comment(self, item: Item, mono: float) -> None:
+        self._received[item.id] = received = time.monotonic()
+        self.bus.publish(CommentReceived(item, received))
+        # programme time, as the queue's staleness: a fast clock's 30 s dedupe window is 30 show seconds
+        tri = self.engine.triage(item, now=self.clock())
+        try:
+            self._admit(item, tri, mono)
+        except AuditWriteError:
+            self._backlog.append((item, tri))  # kept, never lost: admitted once the log can record it
+            raise
+
+    def _events(self, taken: dict[EventKind, list[RoomEvent]]) -> None:
+        """Room events taken in this step: recorded by kind, then waiting for a reaction."""
+        now, received = self.clock(), time.monotonic()
+        for kind, events in taken.items():
+            batch = tuple(events)
+            self.events_seen += len(batch)
+            self.bus.publish(RoomEventsReceived(kind, batch, received))
+            self.publish(self.scheduler.admit_events(kind, batch, now))
 
     def _admit(self, item: Item, tri: Triaged, mono: float) -> None:
         """Record a triaged comment (the audit log's entry first), then hand it to the scheduler."""
@@ -134,6 +166,10 @@ class Intake:
                 continue
             last = time.monotonic()
             left += 1
-            self.bus.publish(CommentUnread(item))
+            if isinstance(item, RoomEvent):
+                self.bus.publish(EventsSettled(item.kind, (EventOutcome(item, Action.SKIP, flag="show_ended",
+                                                                        reason="the show ended before it was read"),)))
+            else:
+                self.bus.publish(CommentUnread(item))
         if left:
             log.warning("the show ended with %d comments not yet read: recorded as held (show_ended)", left)

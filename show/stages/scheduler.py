@@ -11,8 +11,13 @@ skipped) for its caller to publish, and a decision for its caller to carry out:
 3. then a due disclosure;
 4. then, when a comment waits and at most ANSWER_AHEAD_S of speech is left to play, its answer, which barges
    in on a pitch: "are you real?" first, else the queue's best, except small talk that waited too long
-   (skipped with its reason);
-5. then a pitch sentence, unless more than SPEAK_AHEAD_S of speech is queued or the replay is over.
+   (skipped with its reason). A gift or an order due a thank-you goes first, unless the line before was a
+   reaction: a question waits at most one line longer because of room events, whatever their rate;
+5. then, while no comment waits, a reaction to room events that is due (welcomes, thanks: rate limited and
+   batched by dialogue.reactions), unless more than SPEAK_AHEAD_S of speech is queued;
+6. then a pitch sentence, unless more than SPEAK_AHEAD_S of speech is queued or the replay is over.
+
+Room events that waited too long for a reaction are skipped as stale at every step, held or not.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+from dialogue.reactions.policy import EventOutcome, Reaction, ReactionPolicy
 from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.queue import CommentQueue
 from dialogue.triage.staleness import stale_reason
-from dialogue.types import Intent, Triaged
-from show.events import CommentQueued, CommentShed, CommentSkipped, Event
+from dialogue.types import EventKind, Intent, RoomEvent, Triaged
+from show.events import CommentQueued, CommentShed, CommentSkipped, Event, EventsSettled
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,7 @@ class Situation:
     committed_s: float  # speech committed on the programme but not yet played
     queued_s: float  # speech queued and not yet started
     finishing: bool  # the replay is over: no new pitch
+    draining: bool = False  # the sources are done: waiting room events need not wait to batch up
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,13 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class React:
+    """Say a reaction to room events (a welcome, a thank-you); it never barges in."""
+
+    reaction: Reaction
+
+
+@dataclass(frozen=True)
 class Pitch:
     """Say the rundown's next sentence, if it has one."""
 
@@ -78,14 +92,16 @@ class Idle:
     the caller counts it as busy and asks again at once."""
 
 
-Decision = Speak | Answer | Pitch | Idle
+Decision = Speak | Answer | React | Pitch | Idle
 
 
 class Scheduler:
     """The waiting comments and the policy that picks what is said next (see the module)."""
 
-    def __init__(self, *, max_queue: int = 200) -> None:
+    def __init__(self, *, max_queue: int = 200, reactions: ReactionPolicy | None = None) -> None:
         self.queue: CommentQueue[Triaged] = CommentQueue(max_size=max_queue)
+        self.reactions = reactions or ReactionPolicy(None, "en")  # room events waiting for a reaction
+        self._reacted_last = False  # the last line started was a reaction: the next one answers, if any waits
         self.identity = IdentityQuestions()  # "are you a real person?": answered first, never shed
         self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
         self._shed = 0
@@ -112,6 +128,20 @@ class Scheduler:
                 log.warning("comment queue full: %d comments shed so far (lowest priority first)", self._shed)
         return out
 
+    def admit_events(self, kind: EventKind, events: tuple[RoomEvent, ...], now_s: float) -> list[Event]:
+        """Take room events of one kind at programme time `now_s`: they wait for a reaction, except those
+        rate limited (an EventsSettled with their outcomes)."""
+        skipped = [o for e in events if (o := self.reactions.admit(e, now_s)) is not None]
+        return [EventsSettled(kind, tuple(skipped))] if skipped else []
+
+    def _expired(self, now_s: float) -> list[Event]:
+        """Room events that waited too long for a reaction, skipped as stale (one EventsSettled per kind)."""
+        return _by_kind(self.reactions.expire(now_s))
+
+    def drop_events(self, reason: str) -> list[Event]:
+        """The show is over: every room event still waiting is skipped, with `reason`."""
+        return _by_kind(self.reactions.drop(reason))
+
     def requeue(self, tri: Triaged, now_s: float, *, identity: bool, mono: float | None = None) -> None:
         """Put back a comment taken with `next` whose answer could not be recorded (a full disk): answered later.
         "Are you real?" goes back to the front of its waiters. A queued comment keeps no joining time, so it
@@ -126,26 +156,41 @@ class Scheduler:
         """What to start now, and the events deciding it produced (a CommentSkipped for stale small talk)."""
         if s.operator_line and s.queued_s <= SPEAK_AHEAD_S:
             return Speak("operator"), []
+        expired = self._expired(s.now_s)
         if s.held:
-            return Idle(), []
+            return Idle(), expired
         if s.disclosure_due:
-            return Speak("disclosure"), []
+            return Speak("disclosure"), expired
         # A waiting comment is answered now, while a pitch is still on air: the pitch ends at its next word gap
         # and resumes afterwards. Answers already committed are not cut; the next one is prepared while the
         # last second of them plays, so comments stay fresh and nothing waits on the model.
         if len(self) and s.committed_s <= ANSWER_AHEAD_S:
+            if not self._reacted_last and s.queued_s <= SPEAK_AHEAD_S:  # a gift or an order: thanked first
+                r = self.reactions.next(s.now_s, urgent_only=True)
+                if r is not None:
+                    self._reacted_last = True
+                    return React(r), expired
             tri = self.identity.due(s.now_s)  # "are you a real person?" goes first
             if tri is not None:
-                return Answer(tri, identity=True), []
+                self._reacted_last = False
+                return Answer(tri, identity=True), expired
             tri = self.queue.pop(s.mono)
             if tri is not None:
                 skipped = self._went_stale(tri, s.now_s)
                 if skipped is not None:
-                    return Idle(), [skipped]
-                return Answer(tri, identity=False), []
-        if s.queued_s > SPEAK_AHEAD_S or s.finishing:  # speak ahead by one line at most
-            return Idle(), []
-        return Pitch(), []
+                    return Idle(), [*expired, skipped]
+                self._reacted_last = False
+                return Answer(tri, identity=False), expired
+        if s.queued_s > SPEAK_AHEAD_S:  # speak ahead by one line at most
+            return Idle(), expired
+        if not len(self):
+            r = self.reactions.next(s.now_s, final=s.draining)
+            if r is not None:
+                self._reacted_last = True
+                return React(r), expired
+        if s.finishing:
+            return Idle(), expired
+        return Pitch(), expired
 
     def _went_stale(self, tri: Triaged, now_s: float) -> CommentSkipped | None:
         """Small talk that waited too long for its turn (in programme seconds): skipped, with its reason."""
@@ -169,3 +214,11 @@ class Scheduler:
 
     def __len__(self) -> int:
         return len(self.queue) + len(self.identity)
+
+
+def _by_kind(outcomes: list[EventOutcome]) -> list[Event]:
+    """Event outcomes as one EventsSettled per kind."""
+    kinds: dict[EventKind, list[EventOutcome]] = {}
+    for o in outcomes:
+        kinds.setdefault(o.event.kind, []).append(o)
+    return [EventsSettled(k, tuple(v)) for k, v in kinds.items()]

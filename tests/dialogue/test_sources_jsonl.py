@@ -37,7 +37,7 @@ def test_full_comment() -> None:
 
 def test_int_id_missing_user_extra_fields_and_crlf() -> None:
     raw = b'{"id": 42, "text": "hi", "ts": 3, "platform": "x", "likes": [1]}\r\n'
-    assert parse_comment_line(raw, 2, "c.jsonl") == Comment(id="42", user="anonymous", text="hi", ts=3.0)
+    assert parse_comment_line(raw, 2, "c.jsonl") == Comment(id="42", user="anonymous", text="hi", ts=3.0, platform="x")
 
 
 def test_crlf_is_stripped_from_text_end() -> None:
