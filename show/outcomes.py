@@ -106,9 +106,9 @@ class Outcomes:
                 first, last = e.outcomes[idx[0]], e.outcomes[idx[-1]]
                 likes = sum(e.outcomes[i].event.count for i in idx)
                 key = first.event.id if len(idx) == 1 else f"likes:{first.event.id}..{last.event.id}"
-                o = self.seen(key,
-                              ["kind:like", f"events:{len(idx)}", f"likes:{likes}", *([last.flag] if flag else [])])
-                self.settle(o.id, action, text=first.text, sources=list(first.sources))
+                rec = self.seen(key, ["kind:like", f"events:{len(idx)}", f"likes:{likes}",
+                                      *([last.flag] if flag else [])])
+                self.settle(rec.id, action, text=first.text, sources=list(first.sources))
             return
         for out in e.outcomes:
             self.settle(out.event.id, out.action, text=out.text, flags=[out.flag] if out.flag else None,

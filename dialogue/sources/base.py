@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from core.registry import BackendSettings, Registry
-from dialogue.types import BadComment, Comment
+from dialogue.types import Item
 
 
 class CommentSource(ABC):
@@ -28,7 +28,7 @@ class CommentSource(ABC):
     name: str = ""
 
     @abstractmethod
-    def __iter__(self) -> Iterator[Comment | BadComment]:
+    def __iter__(self) -> Iterator[Item]:
         """Yield comments as they arrive, blocking between them."""
 
     def close(self) -> None:  # noqa: B027  (optional hook: sources without resources need nothing)

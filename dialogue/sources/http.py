@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 
 from dialogue.errors import InputError
 from dialogue.sources.base import SOURCES, CommentSource, SourceContext, SourceSettings
-from dialogue.types import BadComment, Comment
+from dialogue.types import Item
 
 if TYPE_CHECKING:
     import uvicorn
@@ -53,7 +53,7 @@ class HttpIngestSource(CommentSource):
 
         self.host, self.port, self.token = host, port, token or new_token()
         # Bounded: when the show falls this far behind, senders get 503 "retry later" instead.
-        self._queue: queue.Queue[Comment | BadComment] = queue.Queue(maxsize=max_pending)
+        self._queue: queue.Queue[Item] = queue.Queue(maxsize=max_pending)
         self.app = create_ingest_app(self._queue.put_nowait, token=self.token, allowed_origins=allowed_origins,
                                      record=record)
         self._server: uvicorn.Server | None = None
@@ -116,7 +116,7 @@ class HttpIngestSource(CommentSource):
             raise InputError(where, f"cannot listen: {e.strerror or e}") from None
         return sock
 
-    def __iter__(self) -> Iterator[Comment | BadComment]:
+    def __iter__(self) -> Iterator[Item]:
         if not self._closed.is_set():
             self.start()
         while True:

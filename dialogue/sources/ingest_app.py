@@ -19,14 +19,14 @@ from starlette.websockets import WebSocketDisconnect
 from dialogue.sources.credentials import BearerGuard, Record, Refusals
 from dialogue.sources.http import MAX_BODY_BYTES
 from dialogue.sources.jsonl import comment_from_object, decode_json, json_type
-from dialogue.types import BadComment, Comment
+from dialogue.types import BadComment, Item
 
 WS_CLOSE = {401: 4401, 403: 4403, 429: 4429}  # application close codes: the 4xxx range mirrors HTTP
 WS_TOO_BIG = 1009  # RFC 6455 "message too big"
 NO_TOKEN = "missing or wrong token: send the ingest token as Authorization: Bearer TOKEN"
 log = logging.getLogger("dialogue.sources.http")
 
-Push = Callable[[Comment | BadComment], None]
+Push = Callable[[Item], None]
 
 
 class Rejected(BaseModel):
@@ -89,7 +89,7 @@ class _Ingest:
             self._deliver(item, i, ack)
         return ack, True
 
-    def _deliver(self, item: Comment | BadComment, index: int, ack: IngestAck) -> None:
+    def _deliver(self, item: Item, index: int, ack: IngestAck) -> None:
         try:
             self.push(item)
         except Exception as e:  # the show's queue is full or gone: tell the sender to retry
@@ -97,7 +97,7 @@ class _Ingest:
             reason = f"not taken by the show ({str(e) or type(e).__name__}); retry later"
             ack.rejected.append(Rejected(index=index, id=item.id, flag="unavailable", reason=reason))
             return
-        if isinstance(item, Comment):
+        if not isinstance(item, BadComment):
             ack.accepted.append(item.id)
         else:
             ack.rejected.append(Rejected(index=index, id=item.id, flag=item.flag, reason=item.reason))

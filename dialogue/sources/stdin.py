@@ -14,7 +14,7 @@ from pydantic import model_validator
 
 from dialogue.sources.base import SOURCES, CommentSource, SourceContext, SourceSettings
 from dialogue.sources.jsonl import parse_comment_line
-from dialogue.types import BadComment, Comment
+from dialogue.types import BadComment, Item
 
 MAX_LINE_BYTES = 1 << 20  # same cap as the HTTP ingest body; a line longer than this is one BadComment
 _CHUNK = 65536
@@ -70,7 +70,7 @@ class StdinSource(CommentSource):
                 return
             yield chunk
 
-    def __iter__(self) -> Iterator[Comment | BadComment]:
+    def __iter__(self) -> Iterator[Item]:
         buf = bytearray()
         lineno = 0
         discarding = False  # inside a line already reported as too long
@@ -84,7 +84,7 @@ class StdinSource(CommentSource):
                     continue
                 lineno += 1
                 if len(line.rstrip(b"\r\n")) > self.max_line_bytes:
-                    item: Comment | BadComment | None = self._too_long(lineno)
+                    item: Item | None = self._too_long(lineno)
                 else:
                     item = parse_comment_line(line, lineno, self.source_name)
                 if item is not None:

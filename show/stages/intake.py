@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from compliance.audit import AuditWriteError
 from dialogue.engine import DialogueEngine
 from dialogue.reactions.policy import EventOutcome
-from dialogue.types import Action, EventKind, Item, RoomEvent, Triaged
+from dialogue.types import Action, BadComment, Comment, EventKind, Item, RoomEvent, Triaged
 from show.bus import Bus
 from show.events import (
     CommentReceived,
@@ -53,7 +53,7 @@ class Intake:
         self.sources_done = False
         self.shed = 0  # comments the full queue shed so far
         self._received: dict[str, float] = {}  # comment id → when it was read (monotonic)
-        self._backlog: list[tuple[Item, Triaged]] = []  # triaged while the audit log could not be written
+        self._backlog: list[tuple[Comment | BadComment, Triaged]] = []  # triaged while the audit log could not be written
         self.events_seen = 0  # room events taken so far
 
     def feed(self, source: Iterable[Item]) -> threading.Thread:
@@ -107,7 +107,7 @@ class Intake:
         finally:
             self._events(events)
 
-    def _comment(self, item: Item, mono: float) -> None:
+    def _comment(self, item: Comment | BadComment, mono: float) -> None:
         self._received[item.id] = received = time.monotonic()
         self.bus.publish(CommentReceived(item, received))
         # programme time, as the queue's staleness: a fast clock's 30 s dedupe window is 30 show seconds
@@ -127,7 +127,7 @@ class Intake:
             self.bus.publish(RoomEventsReceived(kind, batch, received))
             self.publish(self.scheduler.admit_events(kind, batch, now))
 
-    def _admit(self, item: Item, tri: Triaged, mono: float) -> None:
+    def _admit(self, item: Comment | BadComment, tri: Triaged, mono: float) -> None:
         """Record a triaged comment (the audit log's entry first), then hand it to the scheduler."""
         self.bus.publish(CommentTriaged(item, tri))
         self.publish(self.scheduler.admit(tri, self.clock(), mono=mono))
