@@ -130,11 +130,12 @@ def thank_orders(lang: str, named: list[Named], others: int) -> str:
         if others:
             line += f"也谢谢另外{others}位家人的订单！" if parts else f"谢谢{others}位家人的订单！"
         return line
-    parts = [f"{o.name} just ordered {_order_en(o.item, o.count)}" if o.item else f"{o.name}, thanks for your order"
+    parts = [f"{o.name} just ordered {_order_en(o.item, o.count)}" if o.item else f"thank you for your order, {o.name}"
              for o in named]
     if not parts:
         return "Thanks for your orders, everyone!" if others != 1 else "Thanks for your order!"
-    line = "; ".join(parts) + " — thank you!"
+    line = "; ".join(parts)
+    line = (line[0].upper() + line[1:] + "!") if not any(o.item for o in named) else line + " — thank you!"
     if others:
         line += " And thanks for " + ("1 more order" if others == 1 else f"{_n(others)} more orders") + "!"
     return line

@@ -81,7 +81,7 @@ def _count(obj: dict[str, Any], key: str, problems: list[str], *, what: str) -> 
 
 def _required_name(obj: dict[str, Any], key: str, problems: list[str], *, kind: str, what: str) -> str | None:
     if key not in obj or obj[key] is None:
-        problems.append(f"a {kind} needs field `{key}` ({what})")
+        problems.append(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} needs field `{key}` ({what})")
         return None
     value = obj[key]
     if isinstance(value, int) and not isinstance(value, bool):
