@@ -146,13 +146,15 @@ def compose(kind: EventKind, lang: str, named: list[Named], others: int, likes: 
     lang = "zh" if lang.startswith("zh") else "en"
     names = [n.name for n in named]
     if kind is EventKind.JOIN:
-        return welcome(lang, names, others)
-    if kind is EventKind.FOLLOW:
-        return thank_follow(lang, names, others)
-    if kind is EventKind.SHARE:
-        return thank_share(lang, names, others)
-    if kind is EventKind.LIKE:
-        return thank_likes(lang, names, likes)
-    if kind is EventKind.GIFT:
-        return thank_gifts(lang, named, others)
-    return thank_orders(lang, named, others)
+        line = welcome(lang, names, others)
+    elif kind is EventKind.FOLLOW:
+        line = thank_follow(lang, names, others)
+    elif kind is EventKind.SHARE:
+        line = thank_share(lang, names, others)
+    elif kind is EventKind.LIKE:
+        line = thank_likes(lang, names, likes)
+    elif kind is EventKind.GIFT:
+        line = thank_gifts(lang, named, others)
+    else:
+        line = thank_orders(lang, named, others)
+    return line[:1].upper() + line[1:]  # a line that starts with a name in lower case ("dan r just ordered")

@@ -25,7 +25,7 @@ from dialogue.reactions.names import speakable
 from dialogue.reactions.phrasing import Named, compose
 from dialogue.types import Action, EventKind, RoomEvent
 
-LINE_GAP_S = 8.0  # between any two reaction lines
+LINE_GAP_S = 6.0  # between any two reaction lines
 URGENT_GAP_S = 3.0  # before a gift or an order line
 MAX_NAMED = 2  # names said in one line; the rest are "N others"
 NAME_TRIES = 12  # names looked at per line for one that may be said
@@ -44,7 +44,7 @@ class KindRule:
 
 
 RULES: dict[EventKind, KindRule] = {
-    EventKind.JOIN: KindRule(collect_s=3.0, gap_s=20.0, fresh_s=30.0, repeat_s=600.0, what="a welcome"),
+    EventKind.JOIN: KindRule(collect_s=3.0, gap_s=12.0, fresh_s=45.0, repeat_s=600.0, what="a welcome"),
     EventKind.FOLLOW: KindRule(collect_s=3.0, gap_s=15.0, fresh_s=60.0, repeat_s=3600.0, what="a thank-you for a follow"),
     EventKind.SHARE: KindRule(collect_s=5.0, gap_s=30.0, fresh_s=60.0, repeat_s=300.0, what="a thank-you for a share"),
     EventKind.LIKE: KindRule(collect_s=10.0, gap_s=45.0, fresh_s=120.0, repeat_s=0.0, what="a thank-you for likes"),
@@ -126,10 +126,15 @@ class ReactionPolicy:
         self._seen: dict[tuple[EventKind, str], float] = {}  # (kind, viewer) → when last admitted
 
     # -- events in ------------------------------------------------------------------------------
-    def admit(self, ev: RoomEvent, now: float) -> EventOutcome | None:
-        """Take an event at `now`: None when it waits for a reaction, else its outcome (rate limited)."""
+    def admit(self, ev: RoomEvent, now: float, happened: float | None = None) -> EventOutcome | None:
+        """Take an event at `now` (`happened`: when it happened, on the same clock, if known): None when it
+        waits for a reaction, else its outcome (rate limited, or stale on arrival: delivered late)."""
         rule = self.rules[ev.kind]
         batch = self._batches[ev.kind]
+        at = now if happened is None else min(now, happened)
+        if now - at > rule.fresh_s:
+            return EventOutcome(ev, Action.SKIP, flag="stale",
+                                reason=f"{rule.what} {now - at:.0f} s late (stale after {rule.fresh_s:.0f} s)")
         if len(batch.events) >= MAX_PENDING:
             return EventOutcome(ev, Action.SKIP, flag="rate_limited",
                                 reason=f"{len(batch.events):,} {ev.kind.value} events already wait")
@@ -142,7 +147,7 @@ class ReactionPolicy:
             self._seen[key] = now
             if len(self._seen) > 4 * MAX_PENDING:
                 self._forget(now)
-        batch.events.append((now, ev))
+        batch.events.append((at, ev))
         return None
 
     def _forget(self, now: float) -> None:

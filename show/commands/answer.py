@@ -22,11 +22,12 @@ from dialogue.catalog import load_catalog
 from dialogue.engine import DialogueEngine
 from dialogue.errors import InputError
 from dialogue.moderation import check_output
-from dialogue.reactions.policy import EventOutcome, Reaction, ReactionPolicy
+from dialogue.reactions.policy import RULES, EventOutcome, Reaction, ReactionPolicy
 from dialogue.sources import read_comments
 from dialogue.types import BadComment, RoomEvent
 
 log = logging.getLogger("nightshift.answer")
+MAX_FRESH_S = max(r.fresh_s for r in RULES.values())
 
 
 def _open_out(path: str) -> IO[str]:
@@ -86,16 +87,26 @@ def run_answer(args: argparse.Namespace) -> int:
                 if o.action.value == "skip" and not o.flag.startswith("batched:"):
                     skipped[o.flag] = skipped.get(o.flag, 0) + 1
 
-        now = 0.0
+        def until(t: float, now: float) -> float:
+            """The host's reactions between two lines, second by second (past the longest freshness,
+            everything still waiting is stale)."""
+            end = min(t, now + MAX_FRESH_S + 1.0)
+            while now < t:
+                now = min(t, now + 1.0) if now < end else t
+                settle(reactions.expire(now))
+                if (r := reactions.next(now)) is not None:
+                    settle(_said(r))
+            return now
+
+        now: float | None = None
         for i, item in enumerate(tqdm(items, desc="answering", unit="line", file=sys.stderr, disable=len(items) < 20)):
             ts = None if isinstance(item, BadComment) else item.ts
-            now = max(now, ts) if ts is not None else now + 1.0
-            settle(reactions.expire(now))
-            if (r := reactions.next(now)) is not None:
-                settle(_said(r))
+            if now is None:
+                now = ts if ts is not None else 0.0
+            now = until(max(now, ts) if ts is not None else now + 1.0, now)
             if isinstance(item, RoomEvent):
                 where[id(item)] = i
-                if (o := reactions.admit(item, now)) is not None:
+                if (o := reactions.admit(item, now, item.ts)) is not None:
                     settle([o])
                 continue
             draft = engine.answer(item)
@@ -103,6 +114,7 @@ def run_answer(args: argparse.Namespace) -> int:
                 reason = next((f for f in draft.flags if not f.startswith(("intent:", "lang:"))), "")
                 log.info("%s %s: %s", draft.action.value, draft.comment_id, reason)
             lines.put(i, draft.to_json())
+        now = 0.0 if now is None else now
         settle(reactions.expire(now))
         for r in reactions.flush(now):
             settle(_said(r))

@@ -75,7 +75,7 @@ def test_an_old_welcome_is_skipped_as_stale_saying_how_late(shop_en: Catalog) ->
     p.admit(e, 0.0)
     out = p.expire(80.0)
     assert [o.event for o in out] == [e] and out[0].action is Action.SKIP and out[0].flag == "stale"
-    assert "80 s late" in out[0].reason and "stale after 30 s" in out[0].reason
+    assert "80 s late" in out[0].reason and "stale after 45 s" in out[0].reason
     assert out[0].to_json()["flags"] == ["kind:join", "stale"]
 
 

@@ -79,10 +79,10 @@ def test_while_held_nothing_is_said_and_old_events_go_stale_with_their_reason(sh
     s.admit_events(EventKind.JOIN, joined, 0.0)
     d, out = s.next(tick(10.0, held=True))
     assert isinstance(d, Idle) and not out
-    d, out = s.next(tick(31.0, held=True))
+    d, out = s.next(tick(46.0, held=True))
     assert isinstance(d, Idle) and len(out) == 1 and isinstance(out[0], EventsSettled)
     assert [o.event for o in out[0].outcomes] == list(joined)
-    assert all(o.flag == "stale" and "stale after 30 s" in o.reason for o in out[0].outcomes)
+    assert all(o.flag == "stale" and "stale after 45 s" in o.reason for o in out[0].outcomes)
 
 
 def test_when_the_replay_is_over_the_last_batches_are_said_at_once(shop_en: Catalog) -> None:
