@@ -8,6 +8,7 @@ Pure: time comes in as an argument (programme seconds in a show, the line's `ts`
   previous line; all reactions together keep `LINE_GAP_S` apart (gifts and orders `URGENT_GAP_S`).
 - An event that waited past its kind's `fresh_s` is `skip` with `stale` and says how late it was.
 - The same viewer joining, following or sharing again within `repeat_s` is `skip` with `rate_limited`.
+- While questions wait (`busy`), only gifts, orders and batches about to go stale are due.
 - Gifts are named biggest first (value × count); orders name the catalog's product and exist only for real
   order events.
 """
@@ -26,7 +27,7 @@ from dialogue.reactions.phrasing import Named, compose
 from dialogue.types import Action, EventKind, RoomEvent
 
 LINE_GAP_S = 6.0  # between any two reaction lines
-URGENT_GAP_S = 3.0  # before a gift or an order line
+URGENT_GAP_S = 3.0  # before a gift or an order line, or a batch about to go stale
 MAX_NAMED = 2  # names said in one line; the rest are "N others"
 NAME_TRIES = 12  # names looked at per line for one that may be said
 MAX_PENDING = 100_000  # per kind; past it, new events of that kind are rate limited
@@ -123,6 +124,7 @@ class ReactionPolicy:
         self._batches: dict[EventKind, _Batch] = {k: _Batch() for k in EventKind}
         self._last_kind: dict[EventKind, float] = {}
         self._last_line = -math.inf
+        self._last_said: EventKind | None = None
         self._seen: dict[tuple[EventKind, str], float] = {}  # (kind, viewer) → when last admitted
 
     # -- events in ------------------------------------------------------------------------------
@@ -182,34 +184,51 @@ class ReactionPolicy:
         return out
 
     # -- what to say ----------------------------------------------------------------------------
-    def due(self, now: float, *, urgent_only: bool = False, final: bool = False) -> EventKind | None:
-        """The kind whose batch is due now, if any. `urgent_only`: gifts and orders only. `final`: the input
-        is over, so waiting for a batch to form or for a gap makes no sense: any batch is due."""
-        for kind in ORDER:
-            batch = self._batches[kind]
-            if not batch.events or (urgent_only and kind not in URGENT):
-                continue
-            if final:
-                return kind
-            rule = self.rules[kind]
-            if now - self._last_line < (URGENT_GAP_S if kind in URGENT else LINE_GAP_S):
-                continue
-            if now - batch.events[0][0] < rule.collect_s:
-                continue
-            if now - self._last_kind.get(kind, -math.inf) < rule.gap_s:
-                continue
-            return kind
-        return None
+    def due(self, now: float, *, busy: bool = False, final: bool = False) -> EventKind | None:
+        """The kind whose batch is due now, if any. `busy`: questions wait, so only gifts and orders, and a
+        batch that would otherwise go stale (waited half its freshness). `final`: the input is over, so
+        waiting for a batch to form or for a gap makes no sense: any batch is due. Gifts and orders go first,
+        but not twice in a row past a batch about to go stale (a flood of gifts never silences the welcomes)."""
+        due = [k for k in ORDER if self._due(k, now, busy=busy, final=final)]
+        if not due:
+            return None
+        if due[0] in URGENT and self._last_said in URGENT:
+            ripe = [k for k in due if k not in URGENT and self._ripe(k, now)]
+            if ripe:
+                return ripe[0]
+        return due[0]
 
-    def next(self, now: float, *, urgent_only: bool = False, final: bool = False) -> Reaction | None:
+    def _ripe(self, kind: EventKind, now: float) -> bool:
+        """The batch's oldest event waited half its freshness: said soon, or stale."""
+        batch = self._batches[kind]
+        return bool(batch.events) and now - batch.events[0][0] >= self.rules[kind].fresh_s / 2
+
+    def _due(self, kind: EventKind, now: float, *, busy: bool, final: bool) -> bool:
+        batch = self._batches[kind]
+        if not batch.events:
+            return False
+        if final:
+            return True
+        rule = self.rules[kind]
+        pressing = kind in URGENT or self._ripe(kind, now)
+        if busy and not pressing:
+            return False
+        if now - self._last_line < (URGENT_GAP_S if pressing else LINE_GAP_S):
+            return False
+        if now - batch.events[0][0] < rule.collect_s:
+            return False
+        return now - self._last_kind.get(kind, -math.inf) >= rule.gap_s
+
+    def next(self, now: float, *, busy: bool = False, final: bool = False) -> Reaction | None:
         """The reaction to say now, taking its batch (stale events are left to `expire`, called first)."""
-        kind = self.due(now, urgent_only=urgent_only, final=final)
+        kind = self.due(now, busy=busy, final=final)
         if kind is None:
             return None
         batch = self._batches[kind]
         events = [ev for _, ev in batch.events]
         batch.events.clear()
         self._last_kind[kind] = self._last_line = now
+        self._last_said = kind
         return self._compose(kind, events)
 
     def flush(self, now: float) -> list[Reaction]:

@@ -11,8 +11,9 @@ skipped) for its caller to publish, and a decision for its caller to carry out:
 3. then a due disclosure;
 4. then, when a comment waits and at most ANSWER_AHEAD_S of speech is left to play, its answer, which barges
    in on a pitch: "are you real?" first, else the queue's best, except small talk that waited too long
-   (skipped with its reason). A gift or an order due a thank-you goes first, unless the line before was a
-   reaction: a question waits at most one line longer because of room events, whatever their rate;
+   (skipped with its reason). A gift or an order due a thank-you goes first, or a welcome or thanks about to
+   go stale, unless the line before was a reaction: a question waits at most one line longer because of
+   room events, whatever their rate;
 5. then, while no comment waits, a reaction to room events that is due (welcomes, thanks: rate limited and
    batched by dialogue.reactions), unless more than SPEAK_AHEAD_S of speech is queued;
 6. then a pitch sentence, unless more than SPEAK_AHEAD_S of speech is queued or the replay is over.
@@ -165,8 +166,8 @@ class Scheduler:
         # and resumes afterwards. Answers already committed are not cut; the next one is prepared while the
         # last second of them plays, so comments stay fresh and nothing waits on the model.
         if len(self) and s.committed_s <= ANSWER_AHEAD_S:
-            if not self._reacted_last and s.queued_s <= SPEAK_AHEAD_S:  # a gift or an order: thanked first
-                r = self.reactions.next(s.now_s, urgent_only=True)
+            if not self._reacted_last:  # a gift, an order, a welcome about to go stale: said first
+                r = self.reactions.next(s.now_s, busy=True)
                 if r is not None:
                     self._reacted_last = True
                     return React(r), expired

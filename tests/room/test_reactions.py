@@ -104,7 +104,7 @@ def test_gifts_and_orders_go_before_a_welcome_due_at_the_same_time(shop_en: Cata
     p = ReactionPolicy(shop_en, "en")
     p.admit(ev(EventKind.JOIN, "Mia"), 0.0)
     p.admit(ev(EventKind.GIFT, "Dan", gift="Rose", value=1), 0.0)
-    assert p.due(5.0, urgent_only=True) is EventKind.GIFT
+    assert p.due(5.0, busy=True) is EventKind.GIFT
     first = p.next(5.0)
     assert first is not None and first.kind is EventKind.GIFT
     assert p.next(6.0) is None, "reaction lines keep apart"

@@ -25,6 +25,7 @@ def test_a_question_waits_at_most_one_line_longer_whatever_the_event_rate(shop_e
     asked: dict[str, int] = {}  # question id → reactions started so far when it was asked
     waited: dict[str, int] = {}
     reactions = answers = 0
+    kinds: set[EventKind] = set()
     for step in range(1200):  # ten minutes in half seconds; each line takes one step
         t = step / 2
         s.admit_events(EventKind.LIKE, events(EventKind.LIKE, 250, count=2), t)
@@ -40,11 +41,14 @@ def test_a_question_waits_at_most_one_line_longer_whatever_the_event_rate(shop_e
         decision, _ = s.next(tick(t))
         if isinstance(decision, React):
             reactions += 1
+            kinds.add(decision.reaction.kind)
         elif isinstance(decision, Answer):
             answers += 1
             qid = decision.triaged.comment.id
             waited[qid] = reactions - asked[qid]
     assert answers > 300 and reactions > 20
+    # the room is never quiet, yet gifts and orders are thanked, and welcomes and likes before they go stale
+    assert kinds == {EventKind.GIFT, EventKind.ORDER, EventKind.JOIN, EventKind.LIKE}, kinds
     # a question asked while a reaction is due can see that one reaction go first, never two
     assert len(waited) == answers and max(waited.values()) <= 1, max(waited.values())
 
