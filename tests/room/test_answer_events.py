@@ -77,3 +77,24 @@ def test_chinese_events(tmp_path: Path) -> None:
     assert by["z1"]["text"] == "欢迎小雨和阿杰来到直播间！" and by["z2"]["flags"] == ["kind:join", "batched:z1"]
     assert by["z3"]["text"] == "感谢老王送的小心心×5！"
     assert by["z4"]["text"] == "感谢阿杰下单了陶瓷马克杯×2！"
+
+
+def test_the_example_room_replay(tmp_path: Path) -> None:
+    """examples/room_events.jsonl: a lively room; every line answered, no bad name said, no sale invented."""
+    rows = [json.loads(x) for x in (Path(assets.__file__).parent.parent / "examples" / "room_events.jsonl")
+            .read_text("utf-8").splitlines()]
+    out, _ = _answer(tmp_path, "demo_shop_en.yaml", rows)
+    assert [r["id"] for r in out] == [r["id"] for r in rows]
+    kinds = {r.get("kind", "comment") for r in rows}
+    assert kinds == {"comment", "join", "like", "follow", "gift", "share", "order"}
+    said = [r["text"] for r in out if r["action"] == "reply"]
+    events = [r for r in out if any(f.startswith("kind:") for f in r["flags"])]
+    assert sum(r["action"] == "reply" for r in events) < len(events) / 3, "events are batched, not one line each"
+    assert not any("idiot" in t or "www" in t or "biz" in t for t in said)
+    orders = {r["id"]: r for r in rows if r.get("kind") == "order"}
+    for r in out:
+        if r["id"] in orders and r["action"] == "reply":
+            assert "just ordered" in r["text"] and f"order:{r['id']}" in r["sources"]
+    sales = [t for t in said if "ordered" in t]
+    assert len(sales) == len(orders), "a purchase is reported only for a real order line"
+    assert any("rate_limited" in r["flags"] for r in out) and any("stale" in r["flags"] for r in out)

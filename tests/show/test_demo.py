@@ -14,6 +14,7 @@ import pytest
 import assets
 from dialogue.rundown import Rundown
 from dialogue.sources import read_comments
+from dialogue.types import EventKind, RoomEvent
 
 NOISE = ("W0000", "I0000", "inference_feedback_manager", "XNNPACK", "GetPrototype", "UserWarning",
          "Matplotlib is building the font cache", "absl::")
@@ -62,14 +63,15 @@ def test_the_terminal_shows_the_demos_progress_not_the_libraries_chatter(demo_ru
 
 @pytest.mark.parametrize(("code", "comments"), [("en", "demo_comments_en.jsonl"), ("zh", "demo_comments_zh.jsonl")])
 def test_every_comment_has_a_record_and_every_reply_is_spoken(demo_out: Path, code: str, comments: str) -> None:
-    items = read_comments(assets.path(comments))
+    # likes are recorded by count, as they are thanked (hundreds a second in a real room): not in input order
+    items = [c for c in read_comments(assets.path(comments)) if getattr(c, "kind", None) != EventKind.LIKE]
     on_air = json.loads((demo_out / code / "summary.json").read_text("utf-8"))["on_air_s"]
     first = next(c.ts for c in items if getattr(c, "ts", None) is not None)
     surely = [c.id for c in items if (getattr(c, "ts", None) or first) - first < on_air - 5]  # arrived in time
     rows = [json.loads(x) for x in (demo_out / code / "replies.jsonl").read_text("utf-8").splitlines()]
-    got = [r["id"] for r in rows]
+    got = [r["id"] for r in rows if "kind:like" not in r["flags"]]
     assert got == [c.id for c in items][: len(got)] and len(got) >= len(surely), \
-        "one record per comment that arrived, in input order"
+        "one record per comment and room event that arrived, in input order"
     utts = [json.loads(x) for x in (demo_out / code / "utterances.jsonl").read_text("utf-8").splitlines()]
     by_comment: dict[str, list[dict]] = {}
     for u in utts:
@@ -86,6 +88,32 @@ def test_every_comment_has_a_record_and_every_reply_is_spoken(demo_out: Path, co
             assert r["flags"], f"{r['id']}: a skip without a reason"
     with wave.open(str(demo_out / code / "show.wav")) as w:
         assert w.getnframes() / w.getframerate() > 30
+
+
+@pytest.mark.parametrize(("code", "comments"), [("en", "demo_comments_en.jsonl"), ("zh", "demo_comments_zh.jsonl")])
+def test_the_host_greets_and_thanks_the_room_and_every_event_is_on_record(demo_out: Path, code: str,
+                                                                          comments: str) -> None:
+    utts = [json.loads(x) for x in (demo_out / code / "utterances.jsonl").read_text("utf-8").splitlines()]
+    reactions = [u["text"] for u in utts if u["kind"] == "reaction"]
+    assert len(reactions) >= 3, reactions
+    thanks = ("Welcome", "Thank") if code == "en" else ("欢迎", "感谢")
+    assert all(r.startswith(thanks) for r in reactions), reactions
+    entries = [json.loads(x) for x in (demo_out / code / "audit.jsonl").read_text("utf-8").splitlines()]
+    received: set[str] = set()
+    for e in entries:
+        if e["kind"] == "room_events":
+            d = e["data"]
+            received |= {x["id"] for x in d["events"]} if "events" in d else {d["first"], d["last"]}
+    events = [c for c in read_comments(assets.path(comments)) if isinstance(c, RoomEvent)]
+    rows = {json.loads(x)["id"] for x in (demo_out / code / "replies.jsonl").read_text("utf-8").splitlines()}
+    for ev in events:
+        if ev.id in received and ev.kind is not EventKind.LIKE:
+            assert ev.id in rows, f"{ev.id}: an event on record without its outcome"
+    settles = [e["data"] for e in entries if e["kind"] in ("reaction", "events_skipped")]
+    settled = {i for d in settles for i in d.get("ids", ())}
+    likes = [i for i in received if i not in {ev.id for ev in events if ev.kind is not EventKind.LIKE}]
+    assert received - set(likes) <= settled, "every event received is settled in the audit log"
+    assert sum(d["events"] for d in settles if d["kind"] == "like") == len(likes), "every like is settled, by count"
 
 
 @pytest.mark.parametrize("code", ["en", "zh"])
