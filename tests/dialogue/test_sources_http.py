@@ -18,7 +18,7 @@ from websockets.sync.client import connect
 
 from dialogue.errors import InputError
 from dialogue.sources.http import MAX_BODY_BYTES, HttpIngestSource
-from dialogue.types import BadComment, Comment
+from dialogue.types import BadComment, Comment, EventKind, RoomEvent
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -97,6 +97,30 @@ def test_post_a_batch_with_bad_items_pushes_everything_in_order(
     assert [i.id for i in items] == ["a", "7", "b", rejected[3]["id"], "c", rejected[5]["id"]]
     assert [isinstance(i, Comment) for i in items] == [True, True, False, False, False, False]
     assert col.nothing_more()
+
+
+def test_room_events_come_in_with_comments_over_post_and_websocket(
+    source: tuple[HttpIngestSource, Collector],
+) -> None:
+    src, col = source
+    batch = [
+        {"id": "j1", "kind": "join", "user": "Mia", "platform": "tiktok", "user_id": "881"},
+        {"id": "l1", "kind": "like", "user": "Mia", "count": 25},
+        {"id": "c1", "user": "Mia", "text": "price of the mug?"},
+        {"id": "g0", "kind": "gift", "user": "Dan"},
+    ]
+    r = httpx.post(src.url + "/comments", headers=AUTH, json=batch)
+    ack = r.json()
+    assert r.status_code == 200 and ack["accepted"] == ["j1", "l1", "c1"]
+    assert ack["rejected"][0]["id"] == "g0" and "a gift needs field `gift`" in ack["rejected"][0]["reason"]
+    items = col.take(4)
+    assert items[0] == RoomEvent("j1", "Mia", EventKind.JOIN, platform="tiktok", user_id="881")
+    assert items[1] == RoomEvent("l1", "Mia", EventKind.LIKE, count=25)
+    assert isinstance(items[2], Comment) and isinstance(items[3], BadComment)
+    with connect(src.ws_url, additional_headers=AUTH) as ws:
+        ws.send(json.dumps({"id": "o1", "kind": "order", "user": "Dan", "sku": "HD-102", "qty": 2}))
+        assert json.loads(ws.recv())["accepted"] == ["o1"]
+    assert col.take(1) == [RoomEvent("o1", "Dan", EventKind.ORDER, sku="HD-102", qty=2)]
 
 
 @pytest.mark.parametrize(
