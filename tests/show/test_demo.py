@@ -96,8 +96,8 @@ def test_the_host_greets_and_thanks_the_room_and_every_event_is_on_record(demo_o
     utts = [json.loads(x) for x in (demo_out / code / "utterances.jsonl").read_text("utf-8").splitlines()]
     reactions = [u["text"] for u in utts if u["kind"] == "reaction"]
     assert len(reactions) >= 3, reactions
-    thanks = ("Welcome", "Thank") if code == "en" else ("欢迎", "感谢")
-    assert all(r.startswith(thanks) for r in reactions), reactions
+    welcome, thanks = ("Welcome", "Thank") if code == "en" else ("欢迎", "感谢")
+    assert any(r.startswith(welcome) for r in reactions) and any(r.startswith(thanks) for r in reactions), reactions
     entries = [json.loads(x) for x in (demo_out / code / "audit.jsonl").read_text("utf-8").splitlines()]
     received: set[str] = set()
     for e in entries:
