@@ -46,6 +46,38 @@ class CommentItem(_Msg):
     why: str = ""  # the outcome's reason: why it was skipped or held, or what answered it
 
 
+EventShown = Literal["said", "held", "thanked", "skip"]  # a reaction said or held; a gift or order thanked or not
+
+
+class EventItem(_Msg):
+    """A row of the room's feed: a burst of joins, follows or shares (a few names and how many), one gift or one
+    order, or a reaction line the host said (with how many events it covered). Likes are never rows: they are
+    counted (`RoomCounts.likes`)."""
+
+    id: str
+    kind: str  # join | follow | share | gift | order | reaction
+    ts: float = 0.0  # when the row last changed (wall clock)
+    users: list[str] = []  # the first few names (a burst), the sender (a gift), the buyer (an order)
+    count: int = 0  # events in the burst; gifts sent at once; items an order bought; events a reaction covered
+    item: str = ""  # the gift, or the product an order bought
+    value: str = ""  # a gift's worth (value × count), or an order's price (price × qty)
+    text: str = ""  # a reaction: the line
+    covers: str = ""  # a reaction: the kind of events it answered
+    batched: int = 0  # a reaction: events covered besides its lead
+    outcome: EventShown | None = None
+    why: str = ""  # the outcome's reason (why a gift or order was skipped, or a held reaction's)
+
+
+class RoomCounts(_Msg):
+    """The room at a glance, since the console's view started: running counts, never a row per event."""
+
+    likes: int = 0  # likes (a tap burst counts its taps)
+    received: dict[str, int] = {}  # events per kind (join, like, follow, gift, share, order)
+    reactions: int = 0  # reaction lines said
+    covered: int = 0  # events those lines covered
+    skipped: dict[str, int] = {}  # events no line covered, by reason: stale, rate_limited, show_ended, gate:blocked …
+
+
 class QueueItem(_Msg):
     """A comment waiting for the host's answer, in the order it will be taken."""
 
@@ -139,6 +171,8 @@ class ShowState(_Msg):
     queue_len: int = 0  # how many wait in all
     pending: list[HeldLine] = []
     comments: list[CommentItem] = []
+    room: RoomCounts = RoomCounts()  # likes, joins … counted; skipped events counted by reason
+    room_events: list[EventItem] = []  # the room's feed: bursts, gifts, orders and reactions (the latest few)
     audit: list[AuditItem] = []
     traces: list[TraceItem] = []
     summary: dict[str, float] = {}

@@ -1,7 +1,8 @@
 """What the operator console sees of a running show: `ShowView` builds the console's `ShowState`.
 
-It subscribes to the show's bus (show.events) for the comments, what became of them, the held lines' comments
-and the line on air, and to the audit log's in-memory hook for the audit panel; it reads the Brain, the gate,
+It subscribes to the show's bus (show.events) for the comments, what became of them, the held lines' comments,
+the room's events (likes counted, joins grouped per burst, gifts and orders a row each, the reactions said) and
+the line on air, and to the audit log's in-memory hook for the audit panel; it reads the Brain, the gate,
 the programme and the preview tap for the figures. It never touches the show's loop, and never reads the
 audit file back. Every event it receives bumps `version` and calls its watchers (the console's sockets),
 so the console is pushed a change instead of polling for one.
@@ -20,21 +21,24 @@ from typing import Any
 
 import numpy as np
 
-from compliance.gate import GateError, Utterance, Verdict
+from compliance.gate import GateDecision, GateError, Utterance, Verdict
 from console.messages import (
     AuditItem,
     CommentItem,
+    EventItem,
+    EventShown,
     HeldLine,
     Mode,
     OnAir,
     PresenceShown,
     ProductItem,
     QueueItem,
+    RoomCounts,
     ShowState,
     TakeoverStatus,
     TraceItem,
 )
-from dialogue.types import Comment
+from dialogue.types import Action, Comment, EventKind, RoomEvent
 from show.events import (
     CommentSettled,
     CommentShed,
@@ -42,8 +46,10 @@ from show.events import (
     CommentTriaged,
     CommentUnread,
     Event,
+    EventsSettled,
     GateDecided,
     LineStarted,
+    RoomEventsReceived,
 )
 from show.runtime import Brain
 from show.tap import PreviewTap
@@ -55,6 +61,14 @@ ASKED_KEPT = 2000  # comments that may still get a line: their asker and words, 
 SAID_KEPT = 100  # comments of recent lines that passed the gate (for "now on air")
 AUDIT_KEPT = 80  # the audit panel's entries
 QUEUE_SHOWN = 50
+EVENTS_KEPT = 200  # rows of the room's feed (bursts, gifts, orders, reactions) kept; EVENTS_SHOWN of them shown
+EVENTS_SHOWN = 40
+NAMES_SHOWN = 3  # names a burst row shows ("Mia, Dan, Sofia +12")
+NAME_CHARS = 40
+BURST_GAP_S = 5.0  # a burst of joins (follows, shares) ends after this long without one …
+BURST_MAX_S = 30.0  # … or this long after it began: a steady stream is a row every BURST_MAX_S
+REASONS_KEPT = 16  # reasons skipped events are counted by (a small vocabulary; past it they count as "other")
+BURSTS = (EventKind.JOIN, EventKind.FOLLOW, EventKind.SHARE)
 WHY_FLAGS = ("shed:", "stale:", "gate:", "nothing_to_say", "answered_with:", "show_ended")  # reasons in outcomes
 
 
@@ -66,6 +80,31 @@ class _Fate:
     text: str | None = None
     flags: list[str] = field(default_factory=list)
     reason: str = ""  # why it was skipped, when no flag says it
+
+
+@dataclass
+class _Row:
+    """A row of the room's feed as the events told it so far (see `EventItem`)."""
+
+    kind: str
+    ts: float
+    users: list[str] = field(default_factory=list)
+    count: int = 0
+    item: str = ""
+    value: str = ""
+    text: str = ""
+    covers: str = ""
+    batched: int = 0
+    outcome: EventShown | None = None
+    why: str = ""
+    lead: str = ""  # a gift or order: the lead event of the reaction that covers it
+    opened: float = 0.0  # a burst: when its first and its latest events were received (time.monotonic())
+    last: float = 0.0
+
+    def item_(self, key: str) -> EventItem:
+        return EventItem(id=key, kind=self.kind, ts=self.ts, users=list(self.users), count=self.count, item=self.item,
+                         value=self.value, text=self.text, covers=self.covers, batched=self.batched,
+                         outcome=self.outcome, why=self.why)
 
 
 class ShowView:
@@ -89,6 +128,12 @@ class ShowView:
         self._audit: deque[AuditItem] = deque(maxlen=AUDIT_KEPT)
         self._latency: deque[float] = deque(maxlen=300)
         self._on_air: dict[str, float] = {}  # trace key → programme time of its first audio
+        # the room: counts, whatever the rate, and a few rows (a burst of joins is one row that grows)
+        self._rows: OrderedDict[str, _Row] = OrderedDict()
+        self._bursts: dict[str, str] = {}  # kind → the key of its latest burst row
+        self._likes = self._reactions = self._covered = 0
+        self._received: dict[str, int] = {}
+        self._skipped_by: dict[str, int] = {}
         self._lock = threading.Lock()
         self._unsubscribe = [brain.bus.subscribe(Event, self._on_event), brain.audit.subscribe(self._audited)]
 
@@ -144,6 +189,10 @@ class ShowView:
                 self._decided(e)
             elif isinstance(e, LineStarted):
                 self._started(e.utterance)
+            elif isinstance(e, RoomEventsReceived):
+                self._room(e)
+            elif isinstance(e, EventsSettled):
+                self._room_settled(e)
         self._changed()
 
     def _audited(self, entry: dict[str, Any]) -> None:
@@ -203,6 +252,9 @@ class ShowView:
         """Remember the comment a held or passed line answers, and mark the comment held."""
         d = e.decision
         u = d.utterance
+        if u.kind == "reaction":
+            self._reaction_decided(d)
+            return
         c = self._held.get(u.id) or (self._asked.get(u.comment_id) if u.comment_id else None)
         if d.verdict is Verdict.HOLD and u.kind == "answer" and u.comment_id:
             fate = self._fates.get(u.comment_id)
@@ -217,6 +269,115 @@ class ShowView:
             self._remember(self._said, u.id, c, SAID_KEPT)
         elif u.id in self._held and not self._pending(u.id):  # rejected or withdrawn (an edit refused stays)
             del self._held[u.id]
+
+    # -- the room ---------------------------------------------------------------------------------------
+    def _row(self, key: str, row: _Row) -> None:
+        self._rows.pop(key, None)
+        self._rows[key] = row
+        while len(self._rows) > EVENTS_KEPT:
+            self._rows.popitem(last=False)
+
+    def _room(self, e: RoomEventsReceived) -> None:
+        """Room events received: likes counted; joins, follows and shares grouped per burst; a gift or an order
+        a row of its own."""
+        kind = e.kind.value
+        self._received[kind] = self._received.get(kind, 0) + len(e.events)
+        if e.kind is EventKind.LIKE:
+            self._likes += sum(max(0, ev.count) for ev in e.events)
+            return
+        now = round(time.time(), 3)
+        if e.kind in BURSTS:
+            self._burst(kind, e.events, e.received_at, now)
+            return
+        for ev in e.events[-EVENTS_KEPT:]:  # more than the feed keeps in one step: the latest
+            self._row(f"e:{ev.id}", self._sale(ev, now))
+
+    def _burst(self, kind: str, events: tuple[RoomEvent, ...], at: float, now: float) -> None:
+        if not events:
+            return
+        row = self._rows.get(self._bursts.get(kind, ""))
+        if row is None or at - row.last > BURST_GAP_S or at - row.opened > BURST_MAX_S:
+            key = f"b:{kind}:{events[0].id}"
+            row = _Row(kind, now, opened=at)
+            self._bursts[kind] = key
+            self._row(key, row)
+        row.ts, row.last = now, at
+        row.count += len(events)
+        for ev in events:
+            if len(row.users) >= NAMES_SHOWN:
+                break
+            name = ev.user[:NAME_CHARS]
+            if name and name not in row.users:
+                row.users.append(name)
+
+    def _sale(self, ev: RoomEvent, now: float) -> _Row:
+        """A gift's row (what, how many, worth), or an order's (the catalog's product, how many, the price)."""
+        user = [ev.user[:NAME_CHARS]] if ev.user else []
+        if ev.kind is EventKind.GIFT:
+            worth = ev.value * ev.count
+            return _Row("gift", now, user, count=ev.count, item=(ev.gift or "")[:NAME_CHARS],
+                        value=f"{worth:,.2f}".rstrip("0").rstrip(".") if worth > 0 else "")
+        item, value = (ev.sku or "")[:NAME_CHARS], ""
+        try:
+            p = self.catalog.product(ev.sku or "")
+        except KeyError:
+            pass
+        else:
+            item, value = p.name, self.catalog.format_price(p.price * ev.qty)
+        return _Row("order", now, user, count=ev.qty, item=item, value=value)
+
+    def _room_settled(self, e: EventsSettled) -> None:
+        """What became of room events: a reaction said (or held) is a row with what it covered; skipped events
+        are counted by reason; a gift's or an order's row says whether it was thanked."""
+        r = e.reaction
+        held = r is not None and any(o.action is Action.HOLD for o in e.outcomes)
+        sale = e.kind in (EventKind.GIFT, EventKind.ORDER)
+        for o in e.outcomes:
+            batched = o.flag.startswith("batched:")
+            if o.action is Action.SKIP and not batched:
+                self._skip(o.flag or "skip")
+            if not sale:
+                continue
+            row = self._rows.get(f"e:{o.event.id}")
+            if row is None:
+                continue
+            if o.action is Action.REPLY or o.action is Action.HOLD or batched:
+                row.outcome, row.why = ("held", "") if held else ("thanked", "")
+                row.lead = r.lead.id if r is not None else ""
+            else:
+                row.outcome, row.why = "skip", o.flag or o.reason
+        if r is None or not (e.said or held):
+            return
+        self._row(f"r:{r.lead.id}", _Row("reaction", round(time.time(), 3), [r.lead.user[:NAME_CHARS]],
+                                         count=r.count, text=r.text[:500], covers=e.kind.value,
+                                         batched=r.count - 1, outcome="said" if e.said else "held"))
+        if e.said:
+            self._reactions += 1
+            self._covered += r.count
+
+    def _skip(self, reason: str, n: int = 1) -> None:
+        if reason not in self._skipped_by and len(self._skipped_by) >= REASONS_KEPT:
+            reason = "other"
+        self._skipped_by[reason] = self._skipped_by.get(reason, 0) + n
+
+    def _reaction_decided(self, d: GateDecision) -> None:
+        """A held reaction approved (said) or rejected (its events skipped)."""
+        u = d.utterance
+        row = self._rows.get(f"r:{u.comment_id}")
+        if row is None or row.outcome != "held" or d.verdict is Verdict.HOLD:
+            return
+        if d.verdict is Verdict.BLOCK and self._pending(u.id):  # an edit refused: still held
+            return
+        said = d.verdict is Verdict.PASS
+        row.outcome, row.why = ("said", "") if said else ("skip", "; ".join(d.reasons)[:200])
+        if said:
+            self._reactions += 1
+            self._covered += row.count
+        else:
+            self._skip("gate:rejected", row.count)
+        for sale in self._rows.values():
+            if sale.lead == u.comment_id and sale.outcome == "held":
+                sale.outcome, sale.why = ("thanked", "") if said else ("skip", "gate:rejected")
 
     def _pending(self, line_id: str) -> bool:
         try:
@@ -269,6 +430,11 @@ class ShowView:
             user, why = self._comment_of(u)
         elif u.kind == "operator":
             user = u.operator or ""
+        elif u.kind == "reaction":  # what it reacts to: the kind of events, and the first name
+            with self._lock:
+                row = self._rows.get(f"r:{u.comment_id}")
+            if row is not None:
+                user, why = (row.users or [""])[0], row.covers
         elif u.kind == "pitch":
             skus = [s.split(":", 1)[1] for s in u.sources if s.startswith("product:")]
             why = next((p.name for p in self.catalog.products if p.sku in skus), "")
@@ -349,6 +515,9 @@ class ShowView:
             comments = [(c, self._fates.get(c.id)) for c in list(self._comments.values())[-60:]]
             comments = [(c, replace(f, flags=list(f.flags)) if f else None) for c, f in comments]
             audit = list(self._audit)
+            room = RoomCounts(likes=self._likes, received=dict(self._received), reactions=self._reactions,
+                              covered=self._covered, skipped=dict(self._skipped_by))
+            rows = [row.item_(k) for k, row in list(self._rows.items())[-EVENTS_SHOWN:]]
         pending = self._held_lines()
         return ShowState(
             mode=mode, lapsed="presence" in b.holds,
@@ -360,7 +529,7 @@ class ShowView:
             products=[ProductItem(sku=p.sku, name=p.name, price=self.catalog.format_price(p.price), stock=p.stock)
                       for p in self.catalog.products],
             on_air=self._now_on_air(takeover), queue=self._queue(), queue_len=len(b.queue) + len(b.identity),
-            pending=pending, comments=self._with_outcomes(comments, pending), audit=audit, traces=self._traces(),
+            pending=pending, comments=self._with_outcomes(comments, pending), room=room, room_events=rows, audit=audit, traces=self._traces(),
             summary=summary, preview_latency_ms=self.preview_latency(),
             takeover_available=takeover_available, taking_over=taking_over, takeover=takeover)
 

@@ -150,6 +150,8 @@
     if (any("pending")) renderPending(s.pending);
     if (any("queue", "queue_len")) renderQueue(s.queue, s.queue_len);
     if (any("comments")) renderKeyed($("comments"), s.comments, (c) => String(c.id), commentItem, 60, commentOutcome);
+    if (any("room") && s.room) renderRoom(s.room);
+    if (any("room_events") && s.room_events) renderKeyed($("room-events"), s.room_events, (e) => e.id, eventItem, 40, eventUpdate);
     if (any("audit")) renderKeyed($("audit"), s.audit, (a) => String(a.seq), auditItem, 80);
     if (any("summary")) renderSummary(s.summary);
     if (any("traces")) renderTraces(s.traces);
@@ -172,6 +174,7 @@
     else if (a && a.kind === "answer") { why = fill("on_answer", a.user); line = a.text; }
     else if (a && a.kind === "pitch") { why = `${t("on_pitch")}${a.why ? `: ${a.why}` : ""}`; line = a.text; }
     else if (a && a.kind === "operator") { why = fill("on_operator", a.user); line = a.text; }
+    else if (a && a.kind === "reaction") { why = t("on_reaction") + (a.why ? `: ${t(`k_${a.why}`)}` : ""); line = a.text; }
     else if (a) { why = t(`on_${a.kind}`); line = a.text; }
     $("on-air").className = `on-air on-air-${a ? a.kind : "silent"}`;
     $("on-air-why").textContent = why;
@@ -282,6 +285,57 @@
     box.textContent = text;
     box.className = `outcome ${c.outcome ? `outcome-${c.outcome}` : ""}`;
     li.dataset.outcome = c.outcome || "";
+  }
+
+  // -- the room: likes and other events counted, bursts of joins one row each, gifts and orders, reactions said --
+  const num = (n) => Number(n).toLocaleString(lang === "zh" ? "zh-CN" : "en-US");
+  const fillIn = (key, parts) => t(key).replace(/\{(\w+)\}/g, (_, k) => (parts[k] === undefined ? "" : String(parts[k])));
+  const many = (key, n) => t(Number(n) === 1 && (S[lang] || S.en)[`${key}_one`] ? `${key}_one` : key);  // "1 order"
+  const reason = (why) => (S[lang] && S[lang][`why_${why}`]) || S.en[`why_${why}`] || why;
+  const TALLY = ["join", "follow", "share", "gift", "order"];
+
+  function renderRoom(r) {
+    $("likes").textContent = `♥ ${num(r.likes)} ${t("likes")}`;
+    const tally = TALLY.filter((k) => r.received[k]).map((k) => `${num(r.received[k])} ${many(`n_${k}`, r.received[k])}`);
+    if (r.reactions) tally.push(fillIn(r.reactions === 1 ? "n_reactions_one" : "n_reactions", { n: num(r.reactions), covered: num(r.covered) }));
+    $("room-tally").textContent = tally.join(" · ");
+    const skipped = Object.entries(r.skipped).sort((a, b) => b[1] - a[1]).map(([why, n]) => `${reason(why)} ${num(n)}`);
+    $("room-skipped").textContent = skipped.length ? `${t("events_skipped")}: ${skipped.join(" · ")}` : "";
+  }
+
+  function eventText(e) {
+    const who = e.users.join(lang === "zh" ? "、" : ", ") || "?";
+    const more = e.count - e.users.length;
+    if (e.kind === "gift") return fillIn("ev_gift", { user: who, item: e.item || "?", n: num(e.count), value: e.value ? ` · ${fillIn("ev_worth", { v: e.value })}` : "" });
+    if (e.kind === "order") return fillIn("ev_order", { user: who, item: e.item || "?", n: num(e.count), value: e.value ? ` · ${e.value}` : "" });
+    if (e.kind === "reaction") return `“${e.text}”`;
+    return fillIn(`ev_${e.kind}`, { names: who + (more > 0 ? ` +${num(more)}` : "") });
+  }
+
+  function eventMeta(e) {
+    if (e.kind === "reaction") {
+      const what = fillIn("ev_covered", { n: num(e.count), kind: many(`k_${e.covers}`, e.count) });
+      return [what, e.batched ? fillIn("ev_batched", { n: num(e.batched) }) : "", e.outcome ? t(`ev_${e.outcome}`) : ""]
+        .filter(Boolean).join(" · ") + (e.why ? `: ${e.why}` : "");
+    }
+    if (!e.outcome) return "";
+    return t(`ev_${e.outcome}`) + (e.why ? `: ${reason(e.why)}` : "");
+  }
+
+  function eventItem(e) {
+    const li = el("li", `event event-${e.kind}`);
+    li.dataset.kind = e.kind;
+    li.append(el("div", "line"), el("div", "meta"));
+    eventUpdate(li, e);
+    return li;
+  }
+
+  // a burst grows, a reaction held is said, a gift is thanked: the row is written again
+  function eventUpdate(li, e) {
+    const line = eventText(e), meta = eventMeta(e);
+    if (li.querySelector(".line").textContent !== line) li.querySelector(".line").textContent = line;
+    if (li.querySelector(".meta").textContent !== meta) li.querySelector(".meta").textContent = meta;
+    li.dataset.outcome = e.outcome || "";
   }
 
   function auditItem(a) {

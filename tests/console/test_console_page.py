@@ -1,13 +1,16 @@
 """The console's page as an operator uses it, against a real show in a child process and headless chromium:
 STOP on screen without scrolling, the line on air and why, the queue and what became of each comment, a held
-line that keeps its comment in a busy room, and a stalled show's frozen picture called out.
+line that keeps its comment in a busy room, a stalled show's frozen picture called out, and the room's events
+(likes counted, a burst of joins one row, an order, the host's reactions).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.liveshow import LiveShow, sign_in
@@ -132,3 +135,40 @@ def test_a_stalled_show_is_called_out_as_a_frozen_picture(page: Any, show: LiveS
     assert not ns(page, "stale")
     frames = ns(page, "frames")
     wait_until(lambda: ns(page, "frames") > frames + 5, timeout=10)
+
+
+def test_the_room_feed_counts_likes_and_shows_bursts_sales_and_reactions(page: Any, show: LiveShow,
+                                                                         tmp_path: Path) -> None:
+    show.post(*({"id": f"rl{i}", "kind": "like", "user": f"fan{i % 7}", "count": 10} for i in range(30)),
+              *({"id": f"rj{i}", "kind": "join", "user": name} for i, name in enumerate(["mia", "dan", "sofia", "tom"])),
+              {"id": "rj9", "kind": "join", "user": "mia"})  # again at once: rate limited, counted, not shown
+    likes, join = page.locator("#likes"), page.locator("#room-events li.event-join")
+    wait_until(lambda: likes.inner_text() == "♥ 300 likes")
+    wait_until(lambda: join.count() == 1 and "+2 joined" in join.inner_text())
+    assert join.locator(".line").inner_text() == "mia, dan, sofia +2 joined", "one row for the burst"
+    wait_until(lambda: "rate limited 1" in page.inner_text("#room-skipped"))
+    # the host welcomes the four in one line
+    welcome = page.locator("#room-events li.event-reaction", has_text="Welcome")
+    welcome.wait_for(timeout=40000)
+    assert welcome.locator(".meta").inner_text() == "4 joins · +3 batched · said"
+    assert welcome.locator(".line").inner_text() == "“Welcome mia, dan and 2 others!”"
+
+    show.post({"id": "rf1", "kind": "follow", "user": "lee"},
+              {"id": "rg1", "kind": "gift", "user": "bo", "gift": "Rose", "count": 3, "value": 1},
+              {"id": "ro1", "kind": "order", "user": "ann", "sku": "MG-2", "qty": 2})
+    order = page.locator("#room-events li.event-order")
+    order.wait_for(timeout=10000)
+    assert order.locator(".line").inner_text() == "ann bought 2 × Stone Mug · $29", "a sale, in its own row"
+    assert page.locator("#room-events li.event-gift .line").inner_text() == "bo sent Rose ×3 · worth 3"
+    wait_until(lambda: page.inner_text("#room-tally").startswith("5 joined · 1 followed · 1 gift · 1 order"))
+    wait_until(lambda: order.get_attribute("data-outcome") == "thanked", timeout=30)
+    page.click("#lang-toggle")
+    wait_until(lambda: likes.inner_text() == "♥ 300 赞")
+    assert join.locator(".line").inner_text() == "mia、dan、sofia +2 进入直播间"
+    assert welcome.locator(".meta").inner_text() == "4 个进场 · 合并 +3 · 已播出"
+    page.click("#lang-toggle")
+    wait_until(lambda: likes.inner_text() == "♥ 300 likes")
+    shot = tmp_path / "console_room.png"
+    page.locator(".room-panel").screenshot(path=str(shot))
+    if os.environ.get("NIGHTSHIFT_CONSOLE_SHOTS"):  # refresh the README's picture
+        shutil.copy(shot, Path(os.environ["NIGHTSHIFT_CONSOLE_SHOTS"]) / shot.name)
