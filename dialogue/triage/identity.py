@@ -31,12 +31,12 @@ class IdentityQuestions:
         """A question taken with `due` whose answer could not be given (e.g. the audit log was full)."""
         self.waiting.insert(0, tri)
 
-    def due(self, now: float) -> Triaged | None:
+    def due(self, now: float, *, peek: bool = False) -> Triaged | None:
         """The question to answer now: the oldest waiting, unless the host answered it under `repeat_s` ago
-        (those who asked since hear it when that time is up)."""
+        (those who asked since hear it when that time is up). `peek`: say which, but leave it waiting."""
         if not self.waiting or (self.said_at is not None and now - self.said_at < self.repeat_s):
             return None
-        return self.waiting.pop(0)
+        return self.waiting[0] if peek else self.waiting.pop(0)
 
     def said(self, now: float, *, answer: bool = True) -> list[Triaged]:
         """The host said it is an AI at `now` (`answer`: answering the question; else the disclosure): everyone

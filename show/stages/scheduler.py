@@ -166,7 +166,8 @@ class Scheduler:
         # and resumes afterwards. Answers already committed are not cut; the next one is prepared while the
         # last second of them plays, so comments stay fresh and nothing waits on the model.
         if len(self) and s.committed_s <= ANSWER_AHEAD_S:
-            if not self._reacted_last:  # a gift, an order, a welcome about to go stale: said first
+            # a gift, an order, a welcome about to go stale: said first, but never before "are you real?"
+            if not self._reacted_last and self.identity.due(s.now_s, peek=True) is None:
                 r = self.reactions.next(s.now_s, busy=True)
                 if r is not None:
                     self._reacted_last = True

@@ -99,3 +99,13 @@ def test_when_the_replay_is_over_the_last_batches_are_said_at_once(shop_en: Cata
         if isinstance(d, React):
             said.append(d.reaction.kind)
     assert sorted(said) == [EventKind.LIKE, EventKind.SHARE] and s.reactions.pending == 0
+
+
+def test_are_you_real_is_answered_before_any_reaction(shop_en: Catalog) -> None:
+    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"))
+    s.admit_events(EventKind.GIFT, events(EventKind.GIFT, 1, gift="Rocket", value=500), 0.0)
+    s.admit(comment("are you a real person?", Intent.IDENTITY, id="who").triaged, 0.0)
+    s.admit(comment("price?", Intent.PRICE, id="q").triaged, 0.0)
+    got = [s.next(tick(5.0 + i))[0] for i in range(3)]
+    assert isinstance(got[0], Answer) and got[0].identity, "the AI answer first, whatever the room does"
+    assert isinstance(got[1], React) and isinstance(got[2], Answer)
