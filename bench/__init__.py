@@ -33,6 +33,10 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.show import bench_show
 
         figures = bench_show(n=args.n or 12, out=Path(args.json).with_suffix("") if args.json else None)
+    elif args.area == "busy":
+        from bench.busy import bench_busy
+
+        figures = bench_busy(out=Path(args.json).with_suffix("") if args.json else None)
     elif args.area == "console":
         from bench.console import bench_console
 

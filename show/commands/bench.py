@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-AREAS = ("dialogue", "voice", "avatar", "show", "console", "soak", "load")
+AREAS = ("dialogue", "voice", "avatar", "show", "busy", "console", "soak", "load")
 
 
 def add_bench_parser(sub: Any) -> argparse.ArgumentParser:
