@@ -40,8 +40,10 @@ class DialogueEngine:
     def triage(self, item: Comment | BadComment, now: float | None = None) -> Triaged:
         return self.triager.triage(item, self._now(item) if now is None else now)
 
-    def respond(self, t: Triaged, current_sku: str | None = None) -> Reply:
-        return self.responder.respond(t, current_sku)
+    def respond(self, t: Triaged, current_sku: str | None = None, *, short: bool = False,
+                to: tuple[str, ...] = ()) -> Reply:
+        """The reply to `t` (`short`, `to`: a busy room's short form, by name; see Responder.respond)."""
+        return self.responder.respond(t, current_sku, short=short, to=to)
 
     def answer(self, item: Comment | BadComment, current_sku: str | None = None) -> Draft:
         start = time.perf_counter()

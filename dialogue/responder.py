@@ -3,6 +3,10 @@
 Facts come from the catalog (grounding/facts.py); the model, when one is loaded and speaks the comment's
 language, only phrases them. Each phrased sentence is checked before it is released; a sentence that fails
 stops the model, and the catalog's own reply is used in its place.
+
+In a busy room (others are waiting) a reply is `short`: the catalog's short form of the answer, addressed to
+the viewer by name when the name may be spoken (dialogue/address.py), and never phrased by the model, which
+would only make it longer and later.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
+from dialogue.address import addressed, spoken_name
 from dialogue.catalog import Catalog
 from dialogue.grounding.check import check_sentence, covers
 from dialogue.grounding.facts import FactSheet, canned, faq_sheet, product_sheet
@@ -32,6 +37,7 @@ _PHRASED = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.SHIPPING, Intent.
 # "unused" or "not" would change their meaning without tripping any check.
 _FAREWELL = re.compile(r"\b(good ?night|bye|see you|gotta go|night night)\b|晚安|再见|拜拜|下次见", re.I)
 _LLM_INTENTS = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.PURCHASE}
+_PERSONAL = {"policy:greeting", "policy:thanks", "policy:farewell"}  # lines that name the viewer themselves
 
 
 @dataclass
@@ -49,7 +55,9 @@ class Reply:
 
     `sources` (the catalog entries the answer rests on) is known before the first sentence."""
 
-    def __init__(self, responder: Responder, t: Triaged, current_sku: str | None) -> None:
+    def __init__(self, responder: Responder, t: Triaged, current_sku: str | None, *, short: bool = False,
+                 to: tuple[str, ...] = ()) -> None:
+        self.short, self.to = short, to
         self._gen: Generator[str, None, None] = responder._run(t, current_sku, self)
         self.draft: Draft | None = None
         self.sources: tuple[str, ...] = ()
@@ -89,25 +97,30 @@ class Responder:
         if llm is not None:
             llm.warm(self.system_prompt)
 
-    def respond(self, t: Triaged, current_sku: str | None = None) -> Reply:
-        return Reply(self, t, current_sku)
+    def respond(self, t: Triaged, current_sku: str | None = None, *, short: bool = False,
+                to: tuple[str, ...] = ()) -> Reply:
+        """The reply to `t`. `short`: others are waiting, so the short form, addressed to the viewers named in
+        `to` (their names as given: a name that may not be spoken is left out)."""
+        return Reply(self, t, current_sku, short=short, to=to)
 
     def answer(self, t: Triaged, current_sku: str | None = None) -> Draft:
         return self.respond(t, current_sku).finish()
 
     # -- what to say -------------------------------------------------------------------------
-    def plan(self, t: Triaged, current_sku: str | None) -> FactSheet:
+    def plan(self, t: Triaged, current_sku: str | None, *, short: bool = False) -> FactSheet:
+        """The facts and the catalog's reply for `t` (`short`: its short form for a busy room)."""
         cat = self.catalog
-        user = t.comment.user
+        user = spoken_name(t.comment.user, cat.lang) or ""
         if t.intent == Intent.IDENTITY:
-            return canned(cat, "identity")
+            return canned(cat, "identity", short=short)
         privacy = {"card_number", "personal_data", "contact"} & set(t.flags)
         if t.intent == Intent.GREETING:
-            return canned(cat, "farewell" if _FAREWELL.search(t.comment.text) else "greeting", user=user)
+            kind = "farewell" if _FAREWELL.search(t.comment.text) else "greeting"
+            return canned(cat, kind, user=user, short=short)
         if t.intent == Intent.THANKS:
-            return canned(cat, "thanks", user=user)
+            return canned(cat, "thanks", user=user, short=short)
         if t.unknown_product:
-            return canned(cat, "unknown_product", thing=t.unknown_product)
+            return canned(cat, "unknown_product", thing=t.unknown_product, short=short)
         # "how much?" asks about the product on screen; a product named in a language the catalog does not
         # use ("卫衣" in an English shop) may be another one, so the viewer is asked which they mean
         on_screen = current_sku and t.intent in _PHRASED - {Intent.FAQ} and "product_name_in_another_language" not in t.flags
@@ -116,14 +129,14 @@ class Responder:
         if "asks_discount" in t.flags:
             sheets.append(self._discount_sheet())
         if skus and t.intent != Intent.FAQ:
-            sheets += [product_sheet(cat, cat.product(sku), t.intent) for sku in skus[:2]]
+            sheets += [product_sheet(cat, cat.product(sku), t.intent, short=short) for sku in skus[:2]]
         if t.faq_ids and (not skus or t.intent in (Intent.FAQ, Intent.SHIPPING)):
             sheets.append(faq_sheet(cat, t.faq_ids[0]))
         if not sheets:
             kind = "which_product" if t.intent in _PHRASED else "off_topic"
-            sheets.append(canned(cat, kind))
+            sheets.append(canned(cat, kind, short=short))
         if privacy:
-            sheets.insert(0, canned(cat, "privacy"))
+            sheets.insert(0, canned(cat, "privacy", short=short))
         if "asks_medical" in t.flags:
             sheets.insert(0, canned(cat, "no_medical"))
         return _merge(sheets, cat.lang)
@@ -145,10 +158,16 @@ class Responder:
         if t.skip_reason:
             reply.draft = Draft(c.id, Action.SKIP, None, t.lang, flags=flags, sources=[])
             return
-        sheet = self.plan(t, current_sku)
+        sheet = self.plan(t, current_sku, short=reply.short)
+        names = [n for n in (spoken_name(u, self.catalog.lang) for u in reply.to) if n]
+        if reply.short and names and not set(sheet.sources) & _PERSONAL:
+            sheet.text = addressed(sheet.text, list(dict.fromkeys(names)), self.catalog.lang)
+            flags.append("addressed")
+        if reply.short:
+            flags.append("short")
         reply.sources = tuple(sheet.sources)
         spoken: list[str] = []
-        use_llm = (self.llm is not None and t.intent in _LLM_INTENTS and "injection" not in t.flags
+        use_llm = (self.llm is not None and not reply.short and t.intent in _LLM_INTENTS and "injection" not in t.flags
                    and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))
         grounded_by = "template"
         if use_llm:

@@ -54,8 +54,9 @@ def _product_support(p: Product, catalog: Catalog) -> list[str]:
             *p.facts, *p.all_option_values, *p.options.keys()]
 
 
-def product_sheet(catalog: Catalog, p: Product, intent: Intent) -> FactSheet:
-    """The catalog's answer about one product for one kind of question."""
+def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool = False) -> FactSheet:
+    """The catalog's answer about one product for one kind of question (`short`: for a busy room, a price
+    without the stock level; the other answers are short already)."""
     lang = catalog.lang
     price = catalog.format_price(p.price)
     src = [f"product:{p.sku}"]
@@ -87,6 +88,9 @@ def product_sheet(catalog: Catalog, p: Product, intent: Intent) -> FactSheet:
             text = (f"The {p.name} is {price}; you can order it from the product list below."
                     if p.stock else f"The {p.name} is sold out right now; you can order it once it is restocked.")
         must = [price] if p.stock else (["售罄"] if lang == "zh" else ["sold out"])
+    elif short and intent == Intent.PRICE:
+        text = f"{p.name}售价{price}。" if lang == "zh" else f"The {p.name} is {price}."
+        must = [price]
     else:  # price, and the fallback for everything product-related
         if lang == "zh":
             text = f"{p.name}售价{price}，{_stock_text(p, lang)}。"
@@ -106,8 +110,32 @@ def product_list(catalog: Catalog, limit: int = 4) -> str:
     return _join(names, catalog.lang)
 
 
-def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> FactSheet:
-    """Fixed lines that need no product: greeting, thanks, identity, privacy, unknown product, which one."""
+# A busy room's short forms of the fixed lines: one sentence each. The identity answer still says plainly that
+# the host is an AI and not a real person (docs/compliance.md §2); the privacy and medical lines keep their
+# warning. Kinds without a short form are short already.
+SHORT_EN = {
+    "greeting": "Hi{user}, welcome!",
+    "farewell": "Good night{user}, thanks for stopping by!",
+    "identity": "I'm {host}, an AI-generated virtual host, not a real person.",
+    "privacy": "For your safety, please don't post phone numbers, card numbers or addresses in the chat.",
+    "unknown_product": "Sorry, we don't carry {thing}.",
+    "which_product": "Which product do you mean?",
+    "off_topic": "I can help with our products.",
+}
+SHORT_ZH = {
+    "greeting": "{user}欢迎！",
+    "farewell": "{user}晚安！",
+    "identity": "我是AI虚拟主播{host}，不是真人。",
+    "privacy": "为了您的安全，请不要在直播间发手机号、银行卡号或地址。",
+    "unknown_product": "抱歉，我们没有卖{thing}。",
+    "which_product": "请问您问的是哪款商品？",
+    "off_topic": "有商品问题随时问我。",
+}
+
+
+def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "", short: bool = False) -> FactSheet:
+    """Fixed lines that need no product: greeting, thanks, identity, privacy, unknown product, which one.
+    `short`: the busy room's one-sentence form, where there is one (SHORT_EN, SHORT_ZH)."""
     s = catalog.shop
     zh = catalog.lang == "zh"
     listing = product_list(catalog)
@@ -138,4 +166,10 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "") -> F
         "off_topic": f"我是{s.name}的AI主播{s.host_name}，可以为您介绍{listing}。",
     }
     text = (lines_zh if zh else lines_en)[kind]
+    forms = SHORT_ZH if zh else SHORT_EN
+    if short and kind in forms:
+        who = (user + "，" if zh else " " + user) if user else ""
+        text = forms[kind].format(user=who, host=s.host_name, thing=thing or ("这个商品" if zh else "that"))
+        if not zh and kind == "farewell" and user:
+            text = text.replace(" " + user, ", " + user, 1)
     return FactSheet(text=text, sources=[f"policy:{kind}"], must_say=[], support=[text])
