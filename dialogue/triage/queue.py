@@ -77,6 +77,13 @@ class CommentQueue(Generic[T]):
         with self._cond:
             return [entry[2] for entry in sorted(self._heap, key=lambda e: e[:2])]
 
+    def remove(self, items: list[T]) -> None:
+        """Take these items out, wherever they are in the line (chosen from a `snapshot`); the rest keep their rank."""
+        ids = {id(x) for x in items}
+        with self._cond:
+            self._heap = [e for e in self._heap if id(e[2]) not in ids]
+            heapq.heapify(self._heap)
+
     def drain(self) -> list[T]:
         """Remove and return everything, best first (for shutdown or an operator's "clear")."""
         with self._cond:

@@ -13,7 +13,10 @@ skipped) for its caller to publish, and a decision for its caller to carry out:
    in on a pitch: "are you real?" first, else the queue's best, except small talk that waited too long
    (skipped with its reason). A gift or an order due a thank-you goes first, or a welcome or thanks about to
    go stale, unless the line before was a reaction: a question waits at most one line longer because of
-   room events, whatever their rate;
+   room events, whatever their rate. In a busy room one turn answers several viewers, as a human host does:
+   the waiting comments that fit in MAX_TURN_S of speech, by priority, each answered by name in its short
+   form, shortest first ("are you real?" always first); the same question from several viewers is answered
+   once, to all of them by name. An answer is short whenever others wait; a lone comment gets the long form;
 5. then, while no comment waits, a reaction to room events that is due (welcomes, thanks: rate limited and
    batched by dialogue.reactions), unless more than SPEAK_AHEAD_S of speech is queued;
 6. then a pitch sentence, unless more than SPEAK_AHEAD_S of speech is queued or the replay is over.
@@ -24,6 +27,8 @@ Room events that waited too long for a reaction are skipped as stale at every st
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,7 +36,7 @@ from dialogue.reactions.policy import EventOutcome, Reaction, ReactionPolicy
 from dialogue.triage.identity import IdentityQuestions
 from dialogue.triage.queue import CommentQueue
 from dialogue.triage.staleness import stale_reason
-from dialogue.types import EventKind, Intent, RoomEvent, Triaged
+from dialogue.types import INTENT_PRIORITY, EventKind, Intent, RoomEvent, Triaged
 from show.events import CommentQueued, CommentShed, CommentSkipped, Event, EventsSettled
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,36 @@ ANSWER_AHEAD_S = 1.0  # start answering the next comment when this little commit
 SPEAK_AHEAD_S = 0.3  # no new line starts while more than this much speech is queued and not yet started
 SHED_REASON = "queue full"
 STALE_FLAG = "stale:small_talk"
+MAX_TURN_S = 12.0  # seconds of speech one turn may take when it answers several viewers
+MAX_PARTS = 4  # viewers answered in one turn, at most
+MAX_FOLDED = 3  # viewers asking the same question answered together with the first, at most
+SCAN = 12  # the waiting comments, best first, looked at for a turn
+NAME_S = 0.6  # a viewer's name said before their answer
+# seconds of a short answer, by intent: the scheduler's own guess when its caller gives none
+SHORT_S: dict[Intent, float] = {Intent.GREETING: 1.5, Intent.THANKS: 1.5, Intent.IDENTITY: 3.5, Intent.PRICE: 3.0,
+                                Intent.STOCK: 3.5, Intent.OPTIONS: 5.0, Intent.SHIPPING: 3.5, Intent.FAQ: 5.0,
+                                Intent.PRODUCT_FACTS: 6.0, Intent.PURCHASE: 5.0, Intent.OFF_TOPIC: 3.0}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def speech_s(text: str, lang: str) -> float:
+    """Roughly how long `text` takes to say: 15 characters a second, 4.5 Chinese characters a second."""
+    cjk = len(_CJK.findall(text))
+    return cjk / 4.5 + (len(text) - cjk) / 15.0
+
+
+def short_s(tri: Triaged) -> float:
+    """The scheduler's guess at the seconds of `tri`'s short answer, when its caller has no better one."""
+    return SHORT_S.get(tri.intent, 4.0)
+
+
+def same_question(a: Triaged, b: Triaged) -> bool:
+    """Two viewers asked the same question (the same answer serves both): a real question, the same kind, about
+    the same products or FAQ entry, in the same language, with the same flags."""
+    return (a.intent is b.intent and a.priority > INTENT_PRIORITY[Intent.OFF_TOPIC]
+            and a.intent is not Intent.IDENTITY and a.lang == b.lang and a.product_skus == b.product_skus
+            and a.faq_ids == b.faq_ids and a.unknown_product == b.unknown_product and set(a.flags) == set(b.flags)
+            and "injection" not in a.flags)
 
 
 @dataclass(frozen=True)
@@ -73,6 +108,26 @@ class Answer:
     triaged: Triaged
     identity: bool
     barge_in: bool = True
+    short: bool = False  # others are waiting: the short form, by name
+    folded: tuple[Triaged, ...] = ()  # the same question from other viewers: answered with it, each by name
+
+    @property
+    def comments(self) -> tuple[Triaged, ...]:
+        """Every comment this answer answers: its own, then those folded into it."""
+        return (self.triaged, *self.folded)
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    """Answer several waiting viewers in one turn, in this order: each part is an Answer of its own (its own
+    sentences, gate decisions, outcome and latency), short and by name. `barge_in` as for an Answer."""
+
+    parts: tuple[Answer, ...]
+    barge_in: bool = True
+
+    @property
+    def comments(self) -> tuple[Triaged, ...]:
+        return tuple(t for p in self.parts for t in p.comments)
 
 
 @dataclass(frozen=True)
@@ -93,13 +148,18 @@ class Idle:
     the caller counts it as busy and asks again at once."""
 
 
-Decision = Speak | Answer | React | Pitch | Idle
+Decision = Speak | Answer | AnswerGroup | React | Pitch | Idle
 
 
 class Scheduler:
     """The waiting comments and the policy that picks what is said next (see the module)."""
 
-    def __init__(self, *, max_queue: int = 200, reactions: ReactionPolicy | None = None) -> None:
+    def __init__(self, *, max_queue: int = 200, reactions: ReactionPolicy | None = None,
+                 max_turn_s: float = MAX_TURN_S, length: Callable[[Triaged], float] = short_s) -> None:
+        """`max_turn_s`: the seconds of speech a turn answering several viewers may take (0: one comment per
+        turn, none folded); `length`: the seconds of a comment's short answer, by name (a pure function of
+        the comment)."""
+        self.max_turn_s, self.length = max_turn_s, length
         self.queue: CommentQueue[Triaged] = CommentQueue(max_size=max_queue)
         self.reactions = reactions or ReactionPolicy(None, "en")  # room events waiting for a reaction
         self._reacted_last = False  # the last line started was a reaction: the next one answers, if any waits
@@ -175,14 +235,16 @@ class Scheduler:
             tri = self.identity.due(s.now_s)  # "are you a real person?" goes first
             if tri is not None:
                 self._reacted_last = False
-                return Answer(tri, identity=True), expired
+                decision, events = self._turn(tri, s, identity=True)
+                return decision, [*expired, *events]
             tri = self.queue.pop(s.mono)
             if tri is not None:
                 skipped = self._went_stale(tri, s.now_s)
                 if skipped is not None:
                     return Idle(), [*expired, skipped]
                 self._reacted_last = False
-                return Answer(tri, identity=False), expired
+                decision, events = self._turn(tri, s, identity=False)
+                return decision, [*expired, *events]
         if s.queued_s > SPEAK_AHEAD_S:  # speak ahead by one line at most
             return Idle(), expired
         if not len(self):
@@ -193,6 +255,53 @@ class Scheduler:
         if s.finishing:
             return Idle(), expired
         return Pitch(), expired
+
+    def _turn(self, first: Triaged, s: Situation, *, identity: bool) -> tuple[Decision, list[Event]]:
+        """The turn that answers `first`: with it, the waiting comments, best first, as long as they fit in
+        `max_turn_s`, and the same question from other viewers; stale small talk met on the way is skipped."""
+        events: list[Event] = []
+        parts: list[tuple[Triaged, list[Triaged]]] = [(first, [])]
+        total = self.length(first)
+        taken: list[Triaged] = []
+        left_waiting = False
+        for tri in self.queue.snapshot()[:SCAN]:
+            skipped = self._stale(tri, s.now_s)
+            if skipped is not None:
+                taken.append(tri)
+                events.append(skipped)
+                continue
+            home = next((p for p in parts if same_question(p[0], tri)), None) if self.max_turn_s > 0 else None
+            if home is not None and len(home[1]) < MAX_FOLDED:
+                home[1].append(tri)
+            elif not left_waiting and len(parts) < MAX_PARTS and total + self.length(tri) <= self.max_turn_s:
+                parts.append((tri, []))
+                total += self.length(tri)
+            else:  # the turn is full: nothing of lower priority jumps ahead of this one (but the same question)
+                left_waiting = True
+                continue
+            total += NAME_S * (home is not None)
+            taken.append(tri)
+            self._queued_at.pop(tri.comment.id, None)
+        self.queue.remove(taken)
+        # others wait when a comment is left in the queue, or "are you real?" waits for a later turn (those
+        # waiting when it is the answer now hear it now)
+        left_waiting = left_waiting or len(self.queue) > 0 or (not identity and len(self.identity) > 0)
+        grouped = len(parts) > 1
+        answers = [Answer(t, identity=identity and t is first, short=grouped or left_waiting or bool(folded),
+                          folded=tuple(folded)) for t, folded in parts]
+        if not grouped:
+            return answers[0], events
+        rest = sorted(answers[1:] if identity else answers, key=lambda a: self.length(a.triaged))
+        return AnswerGroup(tuple([answers[0], *rest] if identity else rest)), events
+
+    def _stale(self, tri: Triaged, now_s: float) -> CommentSkipped | None:
+        """Small talk still waiting that waited too long: skipped with its reason (it leaves the queue)."""
+        reason = stale_reason(tri, now_s - self._queued_at.get(tri.comment.id, now_s))
+        if reason is None:
+            return None
+        self._queued_at.pop(tri.comment.id, None)
+        log.info("comment %s not answered: %s", tri.comment.id, reason)
+        return CommentSkipped(tri.comment.id, reason, (STALE_FLAG,))
 
     def _went_stale(self, tri: Triaged, now_s: float) -> CommentSkipped | None:
         """Small talk that waited too long for its turn (in programme seconds): skipped, with its reason."""
