@@ -179,6 +179,7 @@ class LineStarted(Event):
     at_s: float
     speech: Speech | None = None  # the first part of the line as voiced
     latency_ms: float | None = None  # a reply's first audio: milliseconds since its comment was read
+    followers_ms: tuple[float, ...] = ()  # the same, for viewers who asked the same question (answered with it)
 
 
 @dataclass(frozen=True)

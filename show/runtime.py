@@ -38,7 +38,18 @@ from show.stages.answering import Answering
 from show.stages.health import Health
 from show.stages.holds import Holds
 from show.stages.intake import Intake
-from show.stages.scheduler import SPEAK_AHEAD_S, Answer, Pitch, React, Scheduler, Situation, Speak
+from show.stages.scheduler import (
+    NAME_S,
+    SPEAK_AHEAD_S,
+    Answer,
+    AnswerGroup,
+    Pitch,
+    React,
+    Scheduler,
+    Situation,
+    Speak,
+    speech_s,
+)
 from show.stages.speaker import Speaker
 from show.stages.voices import FallbackVoice, Normalized
 from show.trace import RunSummary, Trace, TraceLog
@@ -70,8 +81,9 @@ class Brain:
         self.holds.say = self.say
         self.holds.on_takeover = self._takeover
         self.health = Health(program=program, holds=self.holds, bus=self.bus, presence=presence)
-        self.scheduler = Scheduler(reactions=ReactionPolicy(engine.catalog, lang))
+        self.scheduler = Scheduler(reactions=ReactionPolicy(engine.catalog, lang), length=self._short_s)
         self.bus.subscribe((RoomEventsReceived,), self._orders_arrived)
+        self.grouped_turns = 0  # turns that answered several viewers
         self.intake = Intake(engine=engine, scheduler=self.scheduler, bus=self.bus, clock=lambda: program.now_s)
         spoken: TTSBackend = Normalized(voice)
         if fallback_voice is not None:
@@ -207,7 +219,7 @@ class Brain:
                 self._said_ai(u.text, by="disclosure", answer=False)
             self.disclosure.spoken(p.now_s)
             return True
-        if isinstance(decision, Answer):
+        if isinstance(decision, (Answer, AnswerGroup)):
             return self._answer(decision, now)
         if isinstance(decision, React):
             return self._react(decision)
@@ -215,16 +227,30 @@ class Brain:
             return self._pitch()
         return bool(events)
 
-    def _answer(self, a: Answer, now: float) -> bool:
+    def _short_s(self, tri: Triaged) -> float:
+        """The seconds of `tri`'s short answer, by name (the scheduler groups a turn by them)."""
+        text = self.engine.responder.plan(tri, self.rundown.current_sku, short=True).text
+        return speech_s(text, self.engine.catalog.lang) + NAME_S
+
+    def _answer(self, a: Answer | AnswerGroup, now: float) -> bool:
+        """Answer one comment, or several in one turn, part by part (each part its own answer)."""
         if a.barge_in:
             self.program.barge_in()
-        try:
-            self.answers.answer(a.triaged, self.say, said_ai=lambda text, by: self._said_ai(text, by, answer=True),
-                                put_back=lambda tri: self.intake.publish(
-                                    self.scheduler.admit(tri, self.program.now_s, mono=time.monotonic())))
-        except AuditWriteError:  # its answer could not be recorded, so not said: answered later
-            self.scheduler.requeue(a.triaged, self.program.now_s, identity=a.identity, mono=now)
-            raise
+        parts = a.parts if isinstance(a, AnswerGroup) else (a,)
+        self.grouped_turns += len(parts) > 1
+        for i, part in enumerate(parts):
+            try:
+                self.answers.answer(part.triaged, self.say, short=part.short, folded=part.folded,
+                                    grouped=len(parts) > 1,
+                                    said_ai=lambda text, by: self._said_ai(text, by, answer=True),
+                                    put_back=lambda tri: self.intake.publish(
+                                        self.scheduler.admit(tri, self.program.now_s, mono=time.monotonic())))
+            except AuditWriteError:  # its answer could not be recorded, so not said: answered later, with the rest
+                for rest in parts[i:]:
+                    self.scheduler.requeue(rest.triaged, self.program.now_s, identity=rest.identity, mono=now)
+                    for tri in rest.folded:
+                        self.scheduler.requeue(tri, self.program.now_s, identity=False, mono=now)
+                raise
         return True
 
     def _react(self, decision: React) -> bool:

@@ -30,9 +30,14 @@ class Trace:
     kind: str  # answer, pitch, operator, disclosure, holding
     text: str = ""
     at: dict[str, float] = field(default_factory=dict)
+    # the traces of viewers answered by the same line (the same question, folded): marked with it from now on
+    followers: list[Trace] = field(default_factory=list)
 
     def mark(self, stage: str, t: float | None = None) -> None:
-        self.at.setdefault(stage, time.monotonic() if t is None else t)
+        at = time.monotonic() if t is None else t
+        self.at.setdefault(stage, at)
+        for f in self.followers:
+            f.at.setdefault(stage, at)
 
     def ms(self, a: str, b: str) -> float | None:
         if a in self.at and b in self.at:
@@ -122,10 +127,11 @@ class RunSummary:
                 elif d.by is None and u.kind != "operator" and not any(r.startswith("withdrawn:") for r in d.reasons):
                     self.held += d.verdict.value == "hold"
                     self.blocked += d.verdict.value == "block"
-            elif isinstance(e, CommentSettled) and e.action.value == "reply" and e.answered_with is None:
-                self.answered += 1
+            elif isinstance(e, CommentSettled) and e.action.value == "reply" and (
+                    e.answered_with is None or f"folded_with:{e.answered_with}" in e.flags):
+                self.answered += 1  # by a line of its own, or by name in the answer to the same question
             elif isinstance(e, LineStarted) and e.latency_ms is not None:
-                self.comment_to_audio_ms.append(e.latency_ms)
+                self.comment_to_audio_ms += [e.latency_ms, *e.followers_ms]
             elif isinstance(e, HoldChanged):
                 if e.on and len(e.holds) == 1:
                     paused_at[:] = [time.monotonic()]

@@ -72,7 +72,9 @@ class Speaker:
                     self.on_air = u
                     latency = (round((tr.at["first_audio"] - tr.at["received"]) * 1000, 1)
                                if first and "received" in tr.at else None)
-                    self.bus.publish(LineStarted(u, pts, speech, latency))
+                    others = tuple(round((f.at["first_audio"] - f.at["received"]) * 1000, 1)
+                                   for f in tr.followers if latency is not None and "received" in f.at)
+                    self.bus.publish(LineStarted(u, pts, speech, latency, others))
             elif _stops(kind) and not ended:
                 ended.append(kind)
                 self._cuts.put((kind, u, pts, on_unsaid))
