@@ -6,7 +6,9 @@ stops the model, and the catalog's own reply is used in its place.
 
 In a busy room (others are waiting) a reply is `short`: the catalog's short form of the answer, addressed to
 the viewer by name when the name may be spoken (dialogue/address.py), and never phrased by the model, which
-would only make it longer and later.
+would only make it longer and later. In a quiet room a fixed line's long form is said whole, but only its first
+sentence is needed (`Reply.essential`): the rest ("Our team supervises the stream…", "Tonight we have …") is
+said only while nobody is waiting.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _PHRASED = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.SHIPPING, Intent.
 _FAREWELL = re.compile(r"\b(good ?night|bye|see you|gotta go|night night)\b|晚安|再见|拜拜|下次见", re.I)
 _LLM_INTENTS = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.PURCHASE}
 _PERSONAL = {"policy:greeting", "policy:thanks", "policy:farewell"}  # lines that name the viewer themselves
+# fixed lines whose first sentence is the answer; the rest of their long form only adds to it
+_FIRST_IS_ENOUGH = {*_PERSONAL, "policy:identity", "policy:unknown_product", "policy:which_product",
+                    "policy:off_topic"}
 
 
 @dataclass
@@ -58,6 +63,9 @@ class Reply:
     def __init__(self, responder: Responder, t: Triaged, current_sku: str | None, *, short: bool = False,
                  to: tuple[str, ...] = ()) -> None:
         self.short, self.to = short, to
+        # sentences after the first `essential` add to the answer without changing it: a busy room can do
+        # without them (None: every sentence is needed). Known, like `sources`, before the first sentence.
+        self.essential: int | None = None
         self._gen: Generator[str, None, None] = responder._run(t, current_sku, self)
         self.draft: Draft | None = None
         self.sources: tuple[str, ...] = ()
@@ -166,6 +174,8 @@ class Responder:
         if reply.short:
             flags.append("short")
         reply.sources = tuple(sheet.sources)
+        if not reply.short and len(sheet.sources) == 1 and sheet.sources[0] in _FIRST_IS_ENOUGH:
+            reply.essential = 1
         spoken: list[str] = []
         use_llm = (self.llm is not None and not reply.short and t.intent in _LLM_INTENTS and "injection" not in t.flags
                    and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))

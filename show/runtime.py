@@ -263,6 +263,10 @@ class Brain:
         return True
 
     def _pitch(self) -> bool:
+        rest = self.answers.rest()  # the rest of a long answer, nobody waiting: said before the next pitch
+        if rest is not None:
+            self.say(rest)
+            return True
         pitch = self.rundown.next_sentence(self.program.now_s)
         if pitch is None:
             return False

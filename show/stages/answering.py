@@ -9,6 +9,9 @@ In a busy room the answer is short and by name; a turn that answers several view
 each part with its own trace (its first audio is the start of that part), gate decisions and outcome. Viewers
 who asked the same question are answered by the same words, addressed to each of them by name: each is settled
 with that answer (`folded_with:ID`), and hears it when it starts.
+
+A fixed line's long form says its answer in its first sentence; the rest of it (`tail`) waits, and is said
+before the next pitch sentence if the room is still quiet then: the next answer drops it.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Answering:
         self.engine, self.gate, self.rundown, self.holds, self.bus = engine, gate, rundown, holds, bus
         self.received_at = received_at
         self.answering: Comment | None = None  # the comment being answered (read by the console)
+        self.tail: list[Utterance] = []  # the rest of a long answer: said while nobody waits, else dropped
 
     def answer(self, tri: Triaged, say: Say, *, put_back: Callable[[Triaged], None],
                said_ai: Callable[[str, str], None], short: bool = False, folded: tuple[Triaged, ...] = (),
@@ -66,6 +70,7 @@ class Answering:
         others wait, so the short form, by name; `folded`: the same question from other viewers, answered by the
         same words; `grouped`: one part of a turn that answers several viewers."""
         c = self.answering = tri.comment
+        self.tail.clear()  # someone else waits now: the rest of the last answer is not said
         tr = Trace(c.id, "answer")
         tr.mark("received", self.received_at(c.id))
         tr.mark("triaged")
@@ -81,7 +86,7 @@ class Answering:
         reply = self.engine.respond(tri, current_sku=self.rundown.current_sku, short=short or bool(folded), to=to)
         said: str | None = None  # what was said of it so far
         held = blocked = False
-        for s in sentences(reply, tri):
+        for n, s in enumerate(sentences(reply, tri)):
             if self.holds.unattended():  # the operator left mid-answer: nothing more of it starts
                 reply.close()
                 if said is None and not held:  # answered once an operator is on duty again
@@ -92,8 +97,12 @@ class Answering:
                 break
             if reply.timing.first_token_s is not None:
                 tr.mark("first_token", t0 + reply.timing.first_token_s)
+            u = Utterance(kind="answer", text=s.text, lang=s.lang, comment_id=c.id, sources=s.sources)
+            if said is not None and reply.essential is not None and n >= reply.essential:
+                self.tail.append(u)  # the answer is said; this only adds to it
+                continue
             tr.mark("first_sentence")
-            d, spoken = say(Utterance(kind="answer", text=s.text, lang=s.lang, comment_id=c.id, sources=s.sources), tr)
+            d, spoken = say(u, tr)
             held = held or d.verdict is Verdict.HOLD
             blocked = blocked or d.verdict is Verdict.BLOCK
             if spoken:
@@ -106,6 +115,10 @@ class Answering:
             self._settle_folded(f, c.id, reply, said, held, blocked, extra)
             self.bus.publish(AnswerEnded(f.comment.id, {s: ftr.ms("received", s) for s in ftr.at},
                                          (*flags, f"folded_with:{c.id}")))
+
+    def rest(self) -> Utterance | None:
+        """The next sentence of the last answer's rest, if the room stayed quiet (the caller gates and says it)."""
+        return self.tail.pop(0) if self.tail else None
 
     def _settle_folded(self, tri: Triaged, by: str, reply: Reply, said: str | None, held: bool, blocked: bool,
                        extra: tuple[str, ...]) -> None:
