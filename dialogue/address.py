@@ -2,7 +2,8 @@
 
 A name comes from a viewer, so it is treated like a comment: one that moderation flags (a link, contact
 details, abuse, spam, an injection), that the host could not say (check_output), that looks like a phone
-number or an account, or that is very long is never spoken; that viewer is addressed without a name.
+number or an account, or that is very long is never spoken (the same rules as the reactions' names,
+dialogue.reactions.names, and an insult hidden inside a handle); that viewer is addressed without a name.
 A handle is said the way a host would read it out: "dan.r" → "Dan", "tom88" → "Tom", "mia_k" → "Mia".
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from dialogue.moderation import check_output, scan_comment
 from dialogue.moderation.lex_abuse import _STRONG_EN
+from dialogue.reactions.names import speakable
 
 # an insult inside a handle ("fuckface", "xidiotx") is found by the letters alone, not as a word
 _INSULTS = tuple(w for w in _STRONG_EN if " " not in w and len(w) >= 4)
@@ -34,7 +36,7 @@ def spoken_name(user: str | None, lang: str = "en") -> str | None:
     raw = (user or "").strip()
     if not raw or raw.lower() in ("anonymous", "anon", "guest") or len(raw) > MAX_NAME:
         return None
-    if _DIGITS.search(raw) or _ODD.search(raw) or _unsafe(raw, lang):
+    if _DIGITS.search(raw) or _ODD.search(raw) or speakable(raw) is None or _unsafe(raw, lang):
         return None
     if _CJK.search(raw):
         name = "".join(_PARTS.findall(raw))  # the name's letters and characters, without decoration

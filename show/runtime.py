@@ -211,6 +211,8 @@ class Brain:
             committed_s=p.committed_s, queued_s=p.queued_s, finishing=self.finishing,
             draining=self.intake.sources_done and self.intake.idle))
         self.intake.publish(events)  # stale small talk, skipped
+        if isinstance(decision, (Speak, React)):  # the rest of a long answer is said next or not at all
+            self.answers.tail.clear()
         if isinstance(decision, Speak) and decision.kind == "operator":
             return self._operator_line()
         if isinstance(decision, Speak):

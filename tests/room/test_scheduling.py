@@ -63,7 +63,7 @@ def test_reactions_fill_the_quiet_between_questions_before_the_next_pitch(shop_e
 
 
 def test_a_welcome_waits_for_the_questions_but_a_gift_is_thanked_between_answers(shop_en: Catalog) -> None:
-    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"))
+    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"), max_turn_s=0)  # one question per turn: each one shows
     s.admit_events(EventKind.JOIN, events(EventKind.JOIN, 2), 0.0)
     for i in range(3):
         s.admit(comment(f"price? {i}", Intent.PRICE, id=f"q{i}").triaged, 0.0)
