@@ -40,9 +40,6 @@ _PHRASED = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.SHIPPING, Intent.
 _FAREWELL = re.compile(r"\b(good ?night|bye|see you|gotta go|night night)\b|晚安|再见|拜拜|下次见", re.I)
 _LLM_INTENTS = {Intent.PRICE, Intent.STOCK, Intent.OPTIONS, Intent.PURCHASE}
 _PERSONAL = {"policy:greeting", "policy:thanks", "policy:farewell"}  # lines that name the viewer themselves
-# fixed lines whose first sentence is the answer; the rest of their long form only adds to it
-_FIRST_IS_ENOUGH = {*_PERSONAL, "policy:identity", "policy:unknown_product", "policy:which_product",
-                    "policy:off_topic"}
 
 
 @dataclass
@@ -137,7 +134,8 @@ class Responder:
         if "asks_discount" in t.flags:
             sheets.append(self._discount_sheet())
         if skus and t.intent != Intent.FAQ:
-            sheets += [product_sheet(cat, cat.product(sku), t.intent, short=short) for sku in skus[:2]]
+            sheets += [product_sheet(cat, cat.product(sku), t.intent, short=short, question=t.comment.text)
+                       for sku in skus[:2]]
         if t.faq_ids and (not skus or t.intent in (Intent.FAQ, Intent.SHIPPING)):
             sheets.append(faq_sheet(cat, t.faq_ids[0]))
         if not sheets:
@@ -145,8 +143,13 @@ class Responder:
             sheets.append(canned(cat, kind, short=short))
         if privacy:
             sheets.insert(0, canned(cat, "privacy", short=short))
-        if "asks_medical" in t.flags:
-            sheets.insert(0, canned(cat, "no_medical"))
+        if "asks_medical" in t.flags:  # the answer is that it is not medicine; the product's facts only add
+            medical = canned(cat, "no_medical")
+            if short:  # a privacy warning stays
+                return _merge([medical, *(x for x in sheets if x.sources == ["policy:privacy"])], cat.lang)
+            merged = _merge([medical, *sheets], cat.lang)
+            merged.needed = len(split_sentences(medical.text))
+            return merged
         return _merge(sheets, cat.lang)
 
     def _discount_sheet(self) -> FactSheet:
@@ -174,8 +177,7 @@ class Responder:
         if reply.short:
             flags.append("short")
         reply.sources = tuple(sheet.sources)
-        if not reply.short and len(sheet.sources) == 1 and sheet.sources[0] in _FIRST_IS_ENOUGH:
-            reply.essential = 1
+        reply.essential = None if reply.short else sheet.needed
         spoken: list[str] = []
         use_llm = (self.llm is not None and not reply.short and t.intent in _LLM_INTENTS and "injection" not in t.flags
                    and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))

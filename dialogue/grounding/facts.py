@@ -3,6 +3,7 @@ and the reply used whenever a model's phrasing fails a check."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dialogue.catalog import Catalog, Product
@@ -17,6 +18,9 @@ class FactSheet:
     sources: list[str] = field(default_factory=list)
     must_say: list[str] = field(default_factory=list)  # substrings a phrased reply has to keep
     support: list[str] = field(default_factory=list)  # every catalog text the reply may draw on
+    # the leading sentences that answer the question; the rest only adds to it (said while nobody else waits).
+    # None: every sentence is needed
+    needed: int | None = None
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -41,6 +45,16 @@ def _options_text(p: Product, lang: str, groups: list[tuple[str, list[str]]] | N
     return "，".join(parts) if lang == "zh" else ", in ".join(parts)
 
 
+_WORDS = re.compile(r"[a-z]{3,}|[\u4e00-\u9fff]", re.I)
+
+
+def relevant_first(facts: list[str], question: str) -> list[str]:
+    """The facts, the one sharing the most words (or Chinese characters) with the question first; ties keep
+    the catalog's order."""
+    asked = {w.lower().rstrip("s") for w in _WORDS.findall(question)}
+    return sorted(facts, key=lambda f: -len(asked & {w.lower().rstrip("s") for w in _WORDS.findall(f)}))
+
+
 def _stock_text(p: Product, lang: str) -> str:
     if lang == "zh":
         return f"目前有货，还剩{p.stock}件" if p.stock > 0 else "目前已售罄，补货后会再上架"
@@ -54,9 +68,12 @@ def _product_support(p: Product, catalog: Catalog) -> list[str]:
             *p.facts, *p.all_option_values, *p.options.keys()]
 
 
-def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool = False) -> FactSheet:
+def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool = False,
+                  question: str = "") -> FactSheet:
     """The catalog's answer about one product for one kind of question (`short`: for a busy room, a price
-    without the stock level; the other answers are short already)."""
+    without the stock level, the one fact asked about; the other answers are short already). A question about
+    its facts is answered with the fact it asks about (`question`) first; the others follow in a sentence of
+    their own, said only while nobody else waits."""
     lang = catalog.lang
     price = catalog.format_price(p.price)
     src = [f"product:{p.sku}"]
@@ -78,9 +95,11 @@ def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool =
         text = f"{p.name}{p.shipping}。" if lang == "zh" else f"The {p.name} {p.shipping}."
         must = [p.shipping]
     elif intent == Intent.PRODUCT_FACTS and p.facts:
-        facts = _join(p.facts, lang)
-        text = f"{p.name}：{facts}。" if lang == "zh" else f"About the {p.name}: {facts}."
-        must = list(p.facts[:1])
+        first, *more = relevant_first(list(p.facts), question)
+        text = f"{p.name}：{first}。" if lang == "zh" else f"About the {p.name}: {first}."
+        if more and not short:
+            text += f"另外，{_join(more, lang)}。" if lang == "zh" else f" Also: {_join(more, lang)}."
+        return FactSheet(text=text, sources=src, must_say=[first], support=support, needed=1)
     elif intent == Intent.PURCHASE:
         if lang == "zh":
             text = (f"{p.name}售价{price}，请在下方购物车里下单。" if p.stock else f"{p.name}目前已售罄，补货后就能下单。")
@@ -166,10 +185,13 @@ def canned(catalog: Catalog, kind: str, *, user: str = "", thing: str = "", shor
         "off_topic": f"我是{s.name}的AI主播{s.host_name}，可以为您介绍{listing}。",
     }
     text = (lines_zh if zh else lines_en)[kind]
+    # the first sentence is the answer; the rest of the long form only adds to it
+    needed = 1 if kind in ("greeting", "thanks", "farewell", "identity", "unknown_product", "which_product",
+                           "off_topic", "no_medical") else None
     forms = SHORT_ZH if zh else SHORT_EN
     if short and kind in forms:
         who = (user + "，" if zh else " " + user) if user else ""
         text = forms[kind].format(user=who, host=s.host_name, thing=thing or ("这个商品" if zh else "that"))
         if not zh and kind == "farewell" and user:
             text = text.replace(" " + user, ", " + user, 1)
-    return FactSheet(text=text, sources=[f"policy:{kind}"], must_say=[], support=[text])
+    return FactSheet(text=text, sources=[f"policy:{kind}"], must_say=[], support=[text], needed=needed)

@@ -84,3 +84,19 @@ def test_names_are_read_out_the_way_a_host_would() -> None:
     assert addressed("The mug is $14.50.", ["Dan", "Ana", "Sofia"], "en") == "Dan, Ana and Sofia, the mug is $14.50."
     assert addressed("I'm Nova.", ["Lee"], "en") == "Lee, I'm Nova."
     assert addressed("马克杯售价¥45。", ["阿杰", "小雨"], "zh") == "阿杰、小雨，马克杯售价¥45。"
+
+
+def test_a_long_answer_says_what_was_asked_first_and_the_rest_only_adds(en: DialogueEngine) -> None:
+    """The fact asked about comes first; in a quiet room the others follow in a sentence of their own, which
+    a busy room does without (Reply.essential: the sentences that answer)."""
+    n = next(_n)
+    tri = en.triage(Comment(id=f"s{n}", user="jay", text="does the mug go in the dishwasher?", ts=n * 100.0))
+    quiet = en.respond(tri)
+    d = quiet.finish()
+    assert quiet.essential == 1 and d.text.startswith("About the Stoneware Coffee Mug: dishwasher and microwave safe.")
+    assert "Also: holds 350 ml" in d.text
+    busy = en.respond(tri, short=True, to=("jay",))
+    assert busy.finish().text == "Jay, about the Stoneware Coffee Mug: dishwasher and microwave safe."
+    assert busy.essential is None
+    med = _reply(en, "will the tea cure my headaches?", user="ben", short=True)
+    assert med.text == "Ben, I can't give health or medical advice, and our products are not medicines."
