@@ -3,8 +3,9 @@ while the host is still answering another) run as one show on the wall clock, in
 
 comment → audio is measured for each comment from the moment it was read to the first audio of its own answer:
 in a turn that answers several viewers, the start of that viewer's part, not the turn's. `answered` counts the
-comments given a reply of their own (not those who heard "I am an AI" said for someone else);
-`grouped_turns` counts the turns that answered more than one viewer."""
+comments given a reply of their own (not those who heard "I am an AI" said for someone else), `replied` every
+comment replied to; `grouped_turns` counts the turns that answered more than one viewer. The replay's room
+events (joins, likes, gifts, orders) are reacted to as in any show."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def bench_busy(out: Path | None = None) -> dict[str, float]:
         (t / "show.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
         figures = run_show(load_show(t / "show.yaml"), out_dir=t, prepare=brains.append)
         replies = [json.loads(x) for x in (t / "replies.jsonl").read_text("utf-8").splitlines()]
-        figures["replied"] = sum(r["action"] == "reply" for r in replies)
+        comments = [r for r in replies if not any(f.startswith("kind:") for f in r["flags"])]  # not room events
+        figures["replied"] = sum(r["action"] == "reply" for r in comments)
         figures["grouped_turns"] = getattr(brains[0], "grouped_turns", 0) if brains else 0
     keep = ("comment_to_audio_p50_ms", "comment_to_audio_p95_ms", "answered", "replied", "comments_seen",
             "skipped", "held", "frames", "frames_dropped", "on_air_s", "grouped_turns")
