@@ -177,10 +177,11 @@ class Responder:
         if reply.short:
             flags.append("short")
         reply.sources = tuple(sheet.sources)
-        reply.essential = None if reply.short else sheet.needed
         spoken: list[str] = []
         use_llm = (self.llm is not None and not reply.short and t.intent in _LLM_INTENTS and "injection" not in t.flags
                    and self._llm_speaks(t.lang) and all(x.startswith("product:") for x in sheet.sources))
+        # the model's sentences are checked as a whole answer: all of them are needed
+        reply.essential = None if reply.short or use_llm else sheet.needed
         grounded_by = "template"
         if use_llm:
             reply.timing.llm_used = True
@@ -193,6 +194,8 @@ class Responder:
                 grounded_by = "llm"
         if grounded_by == "template":
             rest = split_sentences(sheet.text)
+            if not spoken:  # the catalog's words after all: the sentences after the needed ones only add
+                reply.essential = None if reply.short else sheet.needed
             if spoken:  # complete the model's sentences with only the catalog sentences they still lack
                 rest = [r for r in rest if not covers(" ".join(spoken), [m for m in sheet.must_say if covers(r, [m])])]
             problems = check_output(sheet.text, t.lang, promotions=self._allowed_claims())

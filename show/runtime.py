@@ -265,9 +265,11 @@ class Brain:
         return True
 
     def _pitch(self) -> bool:
-        rest = self.answers.rest()  # the rest of a long answer, nobody waiting: said before the next pitch
-        if rest is not None:
-            self.say(rest)
+        rest = self.answers.rest()  # the rest of a long answer, nobody waiting: said before the next pitch,
+        if rest is not None:  # and, like a pitch, a comment ends it at its next word gap
+            d = self.gate.submit(rest)
+            if d.cleared is not None:
+                self.speaker.speak(d.cleared, interruptible=True)
             return True
         pitch = self.rundown.next_sentence(self.program.now_s)
         if pitch is None:

@@ -55,6 +55,23 @@ def relevant_first(facts: list[str], question: str) -> list[str]:
     return sorted(facts, key=lambda f: -len(asked & {w.lower().rstrip("s") for w in _WORDS.findall(f)}))
 
 
+_OPTION_WORDS = {"color": ("colo", "颜色", "色"), "colour": ("colo", "颜色", "色"), "size": ("size", "尺码", "大小", "码"),
+                 "颜色": ("colo", "颜色", "色"), "尺码": ("size", "尺码", "大小", "码")}
+
+
+def _asked_first(groups: list[tuple[str, list[str]]], question: str) -> list[tuple[str, list[str]]]:
+    """Option groups, the one the question names (by its name, a word for it, or one of its values) first."""
+    q = question.lower()
+
+    def asked(g: tuple[str, list[str]]) -> bool:
+        name, values = g
+        words = _OPTION_WORDS.get(name.lower(), (name.lower(),))
+        return any(w in q for w in words) or any(
+            re.search(rf"(?<![a-z]){re.escape(v.lower())}(?![a-z])", q) for v in values if len(v) > 1)
+
+    return sorted(groups, key=lambda g: not asked(g))
+
+
 def _stock_text(p: Product, lang: str) -> str:
     if lang == "zh":
         return f"目前有货，还剩{p.stock}件" if p.stock > 0 else "目前已售罄，补货后会再上架"
@@ -83,14 +100,18 @@ def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool =
         must = ["售罄" if p.stock == 0 else str(p.stock)] if lang == "zh" else (
             ["sold out"] if p.stock == 0 else [str(p.stock)])
     elif intent == Intent.OPTIONS and p.options:
+        # one sentence per option, the one asked about first ("what colours…?"), so a phrased reply can be
+        # completed without repeating itself, and a busy room does without the options nobody asked about
+        groups = _asked_first(list(p.options.items()), question)
         if lang == "zh":
-            text = f"{p.name}{_options_text(p, lang)}。"
-        else:  # one sentence per option, so a phrased reply can be completed without repeating itself
-            groups = list(p.options.items())
+            lines = [f"{p.name}{_options_text(p, lang, groups[:1])}。"]
+            lines += [f"{_options_text(p, lang, [g])}。" for g in groups[1:] if not short]
+        else:
             lines = [f"The {p.name} comes in {_options_text(p, lang, groups[:1])}."]
-            lines += [f"It comes in {_options_text(p, lang, [g])}." for g in groups[1:]]
-            text = " ".join(lines)
-        must = [v for v in p.all_option_values]
+            lines += [f"It comes in {_options_text(p, lang, [g])}." for g in groups[1:] if not short]
+        text = ("" if lang == "zh" else " ").join(lines)
+        must = [v for _, values in groups[: len(lines)] for v in values]
+        return FactSheet(text=text, sources=src, must_say=must, support=support, needed=1)
     elif intent == Intent.SHIPPING and p.shipping:
         text = f"{p.name}{p.shipping}。" if lang == "zh" else f"The {p.name} {p.shipping}."
         must = [p.shipping]

@@ -50,9 +50,12 @@ class Speaker:
             return self.clauses.stream(u.text, u.lang)
         return one_part(self.voice, u.text, u.lang)
 
-    def speak(self, line: Cleared, trace: Trace | None = None, *, on_unsaid: Unsaid | None = None) -> bool:
+    def speak(self, line: Cleared, trace: Trace | None = None, *, on_unsaid: Unsaid | None = None,
+              interruptible: bool | None = None) -> bool:
         """Voice a cleared line and queue it on the programme; False when it was withdrawn because the
-        operator's presence changed while it was voiced. `trace`: the answer's, kept for all its sentences."""
+        operator's presence changed while it was voiced. `trace`: the answer's, kept for all its sentences.
+        `interruptible`: a comment may end it at a word gap (default: by its kind; the rest of a long answer,
+        said while nobody waits, is too)."""
         if not isinstance(line, Cleared):
             raise TypeError(f"the speaker says only lines the gate cleared, not {type(line).__name__}")
         u = line.utterance
@@ -83,7 +86,7 @@ class Speaker:
             if kind in _STOPS:
                 on_event(kind, pts)
 
-        interruptible = u.kind in INTERRUPTIBLE
+        interruptible = u.kind in INTERRUPTIBLE if interruptible is None else interruptible
         due = False
         try:
             with self.holds.committing(u) as may:

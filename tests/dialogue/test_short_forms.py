@@ -100,3 +100,11 @@ def test_a_long_answer_says_what_was_asked_first_and_the_rest_only_adds(en: Dial
     assert busy.essential is None
     med = _reply(en, "will the tea cure my headaches?", user="ben", short=True)
     assert med.text == "Ben, I can't give health or medical advice, and our products are not medicines."
+
+
+def test_the_option_asked_about_comes_first(en: DialogueEngine, zh: DialogueEngine) -> None:
+    d = _reply(en, "what sizes does the hoodie come in?", user="sam", short=True)
+    assert d.text == "Sam, the Cloud Fleece Hoodie comes in sizes S, M, L and XL.", d.text
+    d = _reply(en, "what colors does the fleece hoodie come in", user="sofia", short=True)
+    assert d.text == "Sofia, the Cloud Fleece Hoodie comes in grey, navy and cream.", d.text
+    assert _reply(zh, "马克杯有什么颜色", user="lily", short=True).text == "Lily，陶瓷马克杯颜色有米白、墨绿、雾蓝。"
