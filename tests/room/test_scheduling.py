@@ -102,7 +102,7 @@ def test_when_the_replay_is_over_the_last_batches_are_said_at_once(shop_en: Cata
 
 
 def test_are_you_real_is_answered_before_any_reaction(shop_en: Catalog) -> None:
-    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"))
+    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"), max_turn_s=0)  # one question per turn: each one shows
     s.admit_events(EventKind.GIFT, events(EventKind.GIFT, 1, gift="Rocket", value=500), 0.0)
     s.admit(comment("are you a real person?", Intent.IDENTITY, id="who").triaged, 0.0)
     s.admit(comment("price?", Intent.PRICE, id="q").triaged, 0.0)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogue.types import Intent
+from dialogue.catalog import Catalog
+from dialogue.reactions.policy import ReactionPolicy
+from dialogue.types import EventKind, Intent, RoomEvent
 from show.events import CommentSkipped, CommentTriaged
 from show.stages.scheduler import MAX_PARTS, MAX_TURN_S, Answer, AnswerGroup, Pitch, Scheduler
 from tests.stages.harness import At, SchedulerStage, comment, run_stage, tick
@@ -130,3 +132,12 @@ def test_stale_small_talk_met_while_filling_a_turn_is_skipped_with_it() -> None:
     assert [o.comment_id for o in out if isinstance(o, CommentSkipped)] == ["thx"]
     [turn] = turns(out)
     assert ids(turn) == ["tote", "hoodie"] and len(s.scheduler) == 0
+
+
+def test_are_you_real_heads_its_turn_before_any_reaction(shop_en: Catalog) -> None:
+    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"))
+    s.admit_events(EventKind.GIFT, (RoomEvent("g", "ola", EventKind.GIFT, gift="Rocket", value=500),), 0.0)
+    s.admit(comment("are you a real person?", Intent.IDENTITY, id="who").triaged, 0.0)
+    s.admit(q("tote", Intent.STOCK).triaged, 0.0)
+    first, _ = s.next(tick(5.0))
+    assert isinstance(first, AnswerGroup) and ids(first) == ["who", "tote"] and first.parts[0].identity
