@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence
 
 from dialogue.moderation import check_output, scan_comment
-from dialogue.moderation.lex_abuse import _STRONG_EN
+from dialogue.moderation.lex_abuse import STRONG_EN
 from dialogue.reactions.names import speakable
 
 # an insult inside a handle ("fuckface", "xidiotx") is found by the letters alone, not as a word
-_INSULTS = tuple(w for w in _STRONG_EN if " " not in w and len(w) >= 4)
+_INSULTS = tuple(w for w in STRONG_EN if " " not in w and len(w) >= 4)
 
 MAX_NAME = 24  # characters of a viewer's name as given; longer ones are not read out
 MAX_SPOKEN = 16  # characters of the name as spoken

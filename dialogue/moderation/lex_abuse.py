@@ -27,7 +27,7 @@ def word(w: str, suffix: str = r"(?:s|es|ed|ing|er|ers|y|ish)?") -> str:
     return r"(?<![a-z])" + sep.join(parts) + suffix + r"(?![a-z])"
 
 
-_STRONG_EN = [
+STRONG_EN = [
     "idiotic", "moronic", "idiot", "stupid", "moron", "imbecile", "retard", "cretin", "dumbass", "dumb", "loser", "jerk", "clown",
     "fuck", "fck", "fuk", "fuq", "motherfucker", "stfu", "gtfo", "bullshit", "bitch", "bastard", "asshole",
     "arsehole", "jackass", "dickhead", "prick", "cunt", "twat", "whore", "slut", "wanker", "douche", "scumbag",
@@ -39,7 +39,7 @@ _MILD_EN = ["damn", "goddamn", "wtf", "crap", "crappy", "hell", "bloody hell", "
 _BARE = {"spic", "jerk", "fag", "dumb", "hell", "kike", "gook", "prick", "crap", "jackass", "twat", "cunt"}
 
 INSULT_STRONG_EN = rx(
-    *(word(w, "" if w in _BARE else r"(?:s|es|ed|ing|er|ers|y|ish)?") for w in _STRONG_EN),
+    *(word(w, "" if w in _BARE else r"(?:s|es|ed|ing|er|ers|y|ish)?") for w in STRONG_EN),
     r"(?<![a-z])f[*#@$!]{2,3}(?:k|ck|ing|in)?(?![a-z])|(?:ugly|fat|stupid|dumb|useless|lazy|trash|garbage|idiot|brainless)\s+(?:host|bot|streamer|girl|woman|man|ai|shop|robot)\b",
     r"\beff\s+(?:off|you)\b|\bgo\s+f\W*(?:ck\s+)?yourself\b|\bf\s+(?:yourself|off|you)\b",
     r"(?<![a-z])f[\W_]{1,3}(?:k|ck)(?![a-z])|(?<![a-z])sh[\W_]{1,2}t(?![a-z])|(?<![a-z])a[$s*]{2}(?:hole|hat|es)?(?![a-z])",

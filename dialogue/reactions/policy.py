@@ -110,8 +110,16 @@ class _Batch:
 
 
 @lru_cache(maxsize=4096)
-def _name(user: str) -> str | None:
-    return speakable(user)
+def _name(user: str, lang: str) -> str | None:
+    """A viewer's name as the host says it ("dan.r" → "Dan"), or None when it must not be said."""
+    from dialogue.address import spoken_name  # address builds on this package's names
+
+    return spoken_name(user, lang)
+
+
+@lru_cache(maxsize=1024)
+def _gift(name: str) -> str | None:
+    return speakable(name)
 
 
 class ReactionPolicy:
@@ -247,7 +255,7 @@ class ReactionPolicy:
         for ev in events[:NAME_TRIES]:
             if len(named) == MAX_NAMED:
                 break
-            name = _name(ev.user)
+            name = _name(ev.user, self.lang)
             if name is None or name in seen_names:
                 continue
             item = self._item(ev)
@@ -270,7 +278,7 @@ class ReactionPolicy:
     def _item(self, ev: RoomEvent) -> str | None:
         """What the line names for this event: the gift, or the product an order bought (from the catalog)."""
         if ev.kind is EventKind.GIFT:
-            return _name(ev.gift or "")
+            return _gift(ev.gift or "")
         if ev.kind is EventKind.ORDER and ev.sku and self.catalog is not None:
             try:
                 return self.catalog.product(ev.sku).name

@@ -1,0 +1,1 @@
+"""Welcomes and thanks for room events: when (policy), which names may be said (names), what is said (phrasing)."""
