@@ -50,7 +50,8 @@ def run_bench(args: argparse.Namespace) -> int:
         from bench.load import bench_load
 
         out = Path(args.json).with_suffix("") if args.json else None
-        figures = bench_load(rate=args.rate, seconds=args.seconds, model=not args.no_llm, out=out)
+        figures = bench_load(rate=args.rate, seconds=args.seconds, model=not args.no_llm, out=out, events=args.events,
+                             window_s=args.window)
     else:  # pragma: no cover - argparse restricts the choices
         return 2
     text = json.dumps(figures, indent=2, sort_keys=True)

@@ -80,3 +80,45 @@ def flood(rate: float, seconds: float, *, seed: int = 11, viewers: int = 2000) -
         item["ts"] = round(n / rate, 4)
         out.append(item)
     return out
+
+
+NAMES = ["Mia", "Dan", "Lena", "Omar", "Yuki", "Sofia", "Noah", "Priya", "Lucas", "Ava", "Chen", "Zoe", "Mateo",
+         "Amara", "Ivan", "Nora", "Kai", "Elif", "Sam", "Hana", "小雨", "阿杰", "Zoë", "jo.r", "x__x", "guest"]
+GIFTS = [("Rose", 1.0), ("Heart", 5.0), ("Finger Heart", 5.0), ("Doughnut", 30.0), ("Galaxy", 1000.0),
+         ("Lion", 29999.0)]
+GIFT_WEIGHTS = [50, 25, 12, 8, 4, 1]  # mostly small gifts, now and then a big one
+
+
+def room_events(seconds: float, *, likes_per_s: float = 500.0, joins_per_s: float = 50.0, gifts_per_s: float = 2.0,
+                seed: int = 13, prefix: str = "", viewers: int = 3000) -> list[dict[str, object]]:
+    """The room around a flood, as a platform connector reports it: `likes_per_s` like events (a tap burst now
+    and then: `count` up to 15), `joins_per_s` viewers arriving (a few of them again: a reconnect), and
+    `gifts_per_s` gifts of varied worth (`value` from 1 to 29,999, `count` 1 to 5), each with the platform's
+    user id. Ids are the kind and a running number (`like0`, `like1` …, after `prefix`), so the order a kind
+    was sent in can be read back from them. `ts`: when to send it (seconds), the list in that order."""
+    rng = random.Random(seed)
+    out: list[dict[str, object]] = []
+
+    def person(k: int) -> tuple[str, str]:
+        return f"{NAMES[k % len(NAMES)]}{k % 997}" if k % 7 else NAMES[k % len(NAMES)], str(100_000 + k)
+
+    for n in range(int(likes_per_s * seconds)):
+        user, uid = person(rng.randrange(viewers))
+        count = rng.randrange(2, 16) if rng.random() < 0.1 else 1
+        out.append({"id": f"{prefix}like{n}", "kind": "like", "user": user, "user_id": uid, "platform": "tiktok",
+                    "count": count, "ts": round(n / likes_per_s, 4)})
+    joined: list[int] = []
+    for n in range(int(joins_per_s * seconds)):
+        k = rng.choice(joined) if joined and rng.random() < 0.03 else rng.randrange(viewers, 50 * viewers)
+        joined.append(k)
+        user, uid = person(k)
+        out.append({"id": f"{prefix}join{n}", "kind": "join", "user": user, "user_id": uid, "platform": "tiktok",
+                    "ts": round(n / joins_per_s, 4)})
+    for n in range(int(gifts_per_s * seconds)):
+        gift, value = rng.choices(GIFTS, weights=GIFT_WEIGHTS)[0]
+        user, uid = person(rng.randrange(viewers))
+        out.append({"id": f"{prefix}gift{n}", "kind": "gift", "user": user, "user_id": uid, "platform": "tiktok",
+                    "gift": gift, "value": value, "count": rng.choice((1, 1, 1, 2, 5)),
+                    "ts": round(n / gifts_per_s + 0.5 / gifts_per_s, 4)})
+    out.sort(key=lambda e: float(e["ts"]))  # type: ignore[arg-type]
+    return out

@@ -23,6 +23,11 @@ def add_bench_parser(sub: Any) -> argparse.ArgumentParser:
                    help="soak: the programme's own clock (faster than real time), or the wall clock")
     b.add_argument("--rate", type=float, default=200.0, help="load: comments a second into the ingest (default 200)")
     b.add_argument("--seconds", type=float, default=60.0, help="load: how long the flood lasts (default 60)")
+    b.add_argument("--events", action=argparse.BooleanOptionalAction, default=True,
+                   help="load: room events beside the flood (500 likes, 50 joins, 2 gifts a second), after a quiet "
+                        "and an events-only window that give their CPU cost (default on; --no-events: the flood alone)")
+    b.add_argument("--window", type=float, default=60.0,
+                   help="load: seconds of each window, quiet and events only, before the flood (default 60)")
     return b
 
 
