@@ -152,24 +152,29 @@ class Intake:
                     log.error("closing a comment source failed: %s", e)
         start = last = time.monotonic()
         left = 0
-        while time.monotonic() - start < cap_s:
-            try:
-                item = self.inbox.get(timeout=0.05)
-            except queue.Empty:
-                now = time.monotonic()
-                if not any(t.is_alive() for _, t in self.sources):
-                    break
-                if now - start > timeout_s and now - last > gap_s:
-                    break
-                continue
-            if item is None:
-                continue
-            last = time.monotonic()
-            left += 1
-            if isinstance(item, RoomEvent):
-                self.bus.publish(EventsSettled(item.kind, (EventOutcome(item, Action.SKIP, flag="show_ended",
-                                                                        reason="the show ended before it was read"),)))
-            else:
-                self.bus.publish(CommentUnread(item))
+        unread: dict[EventKind, list[EventOutcome]] = {}  # settled together, one entry a kind (likes come by thousands)
+        try:
+            while time.monotonic() - start < cap_s:
+                try:
+                    item = self.inbox.get(timeout=0.05)
+                except queue.Empty:
+                    now = time.monotonic()
+                    if not any(t.is_alive() for _, t in self.sources):
+                        break
+                    if now - start > timeout_s and now - last > gap_s:
+                        break
+                    continue
+                if item is None:
+                    continue
+                last = time.monotonic()
+                left += 1
+                if isinstance(item, RoomEvent):
+                    unread.setdefault(item.kind, []).append(EventOutcome(
+                        item, Action.SKIP, flag="show_ended", reason="the show ended before it was read"))
+                else:
+                    self.bus.publish(CommentUnread(item))
+        finally:
+            for kind, outcomes in unread.items():
+                self.bus.publish(EventsSettled(kind, tuple(outcomes)))
         if left:
             log.warning("the show ended with %d comments not yet read: recorded as held (show_ended)", left)
