@@ -354,9 +354,13 @@ def _event_figures(s: _LoadSampler, rows: list[dict], plan: dict[str, dict[str, 
                 or int(d["likes"]) != sum(int(plan[i]["count"]) for i in span):
             break
         pos += n
-    # taken by the sources but not yet by the show when it ended: each settled alone as show_ended, never taken
-    unread = {d["first"] for d in settled if d["kind"] == "like" and d["outcomes"] == {"show_ended": 1}}
-    pos += sum(1 for i in likes[pos:] if i in unread)
+    # read from the source but not yet taken when the show ended: never in `room_events`, settled as show_ended
+    # by the intake's close (its reason: "… before it was read"), after everything taken
+    unread = [d for d in settled if d["kind"] == "like" and any("before it was read" in r for r in d.get("reasons", ()))]
+    rest = likes[pos:]
+    if rest and unread and sum(int(d["events"]) for d in unread) == len(rest) and unread[0]["first"] in rest \
+            and unread[-1]["last"] in rest:
+        pos += len(rest)
     likes_settled = sum(int(d["events"]) for d in settled if d["kind"] == "like")
     taps_settled = sum(int(d.get("likes", 0)) for d in settled if d["kind"] == "like")
     taps = sum(int(plan[i]["count"]) for i in likes)
