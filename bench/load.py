@@ -509,9 +509,9 @@ def _plot(s: _LoadSampler, sent_rows: list[dict], path: Path) -> None:
         hist, _ = np.histogram(np.floor(np.array([r["sent"] for r in room]) - t0), bins=bins,
                                weights=np.array([len(r["accepted"]) for r in room], float))
         ax[0].step(bins[:-1], hist, where="post", label="room events accepted", color="0.5", lw=0.8)
-        said = [mono for mono in (x["start"] for x in s.lines.values() if x["kind"] == "reaction")]
-        to_wall = _wall_to_mono(s)
-        ax[0].plot([m - to_wall(0.0) - t0 for m in said], [0] * len(said), "v", ms=4, label="reaction said")
+        offset = _wall_to_mono(s)(0.0)  # monotonic − wall
+        said = [x["start"] - offset - t0 for x in s.lines.values() if x["kind"] == "reaction"]
+        ax[0].plot(said, [0] * len(said), "v", ms=4, label="reaction said")
     shed_rate = np.diff(rows[:, 7], prepend=rows[0, 7]) / SAMPLE_S
     ax[0].step(x, shed_rate, where="post", label="shed by the queue")
     ax[0].set_ylabel("comments / s")
@@ -533,7 +533,7 @@ def _plot(s: _LoadSampler, sent_rows: list[dict], path: Path) -> None:
             a.axvspan(-s.window_s, 0, color="#fde9d9", zorder=0)  # the events alone
             a.axvline(-2 * s.window_s, color="0.6", lw=0.6)  # the quiet window's start
     fig.suptitle("nightshift bench load: a flood on the comment ingest"
-                 + (" (quiet, then room events alone, then both)" if room else ""))
+                 + ("\nbefore it: a quiet window, then the room's events alone (shaded)" if room else ""))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)
