@@ -103,9 +103,9 @@ async def timeline(url: str, rate: float, seconds: float, token: str, *, t0: flo
         item.pop("ts", None)  # the schedule is the sender's; the show stamps arrival itself
     if not events:
         return await send(url, items, rate, token, start=t0)
-    kw = {"likes_per_s": likes_per_s, "joins_per_s": joins_per_s, "gifts_per_s": gifts_per_s}
-    alone = room_events(events_s, seed=ONLY_SEED, prefix=ONLY_PREFIX, **kw)
-    beside = room_events(seconds, seed=FLOOD_SEED, prefix=FLOOD_PREFIX, **kw)
+    alone, beside = (room_events(span, seed=seed, prefix=prefix, likes_per_s=likes_per_s, joins_per_s=joins_per_s,
+                                 gifts_per_s=gifts_per_s)
+                     for span, seed, prefix in ((events_s, ONLY_SEED, ONLY_PREFIX), (seconds, FLOOD_SEED, FLOOD_PREFIX)))
     only = await send_events(url, alone, token, start=t0 + quiet_s, phase="events_only")
     flood_at = t0 + quiet_s + events_s
     comments, more = await asyncio.gather(send(url, items, rate, token, start=flood_at),

@@ -249,8 +249,10 @@ def bench_load(rate: float = 200.0, seconds: float = 60.0, *, before_s: float = 
         res = _figures(sampler, sent, t, figures, said.said, rate, seconds)
         res["av_offset_end_ms"] = _file_offset_ms(t / "load.mp4")
         if events:
-            plan = {**{e["id"]: e for e in room_events(window_s, seed=ONLY_SEED, prefix=ONLY_PREFIX, **room)},
-                    **{e["id"]: e for e in room_events(seconds, seed=FLOOD_SEED, prefix=FLOOD_PREFIX, **room)}}
+            plan = {str(e["id"]): e for span, seed, prefix in ((window_s, ONLY_SEED, ONLY_PREFIX),
+                                                               (seconds, FLOOD_SEED, FLOOD_PREFIX))
+                    for e in room_events(span, seed=seed, prefix=prefix, likes_per_s=likes_per_s,
+                                         joins_per_s=joins_per_s, gifts_per_s=gifts_per_s)}
             ev_rows = [r for r in rows if r.get("stream") == "events"]
             res.update(_event_figures(sampler, ev_rows, plan, t))
             res.update(_cpu_figures(sampler))
