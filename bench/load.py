@@ -449,6 +449,10 @@ def _wait_figures(s: _LoadSampler) -> dict[str, float]:
         n = sum(1 for x in reactions if a <= x["start"] < b)
         return round(n / (b - a) * 60.0, 2) if b > a else float("nan")
 
+    def airtime_pct(a: float, b: float) -> float:  # the share of [a, b) the host spent on reactions
+        on = sum(max(0.0, min(x["end"] or x["start"], b) - max(x["start"], a)) for x in reactions)
+        return round(on / (b - a) * 100.0, 1) if b > a else float("nan")
+
     brain = s.brain
     first: dict[str, float] = {}
     for x in lines:
@@ -473,6 +477,8 @@ def _wait_figures(s: _LoadSampler) -> dict[str, float]:
         "reactions_per_min": per_min(events_from, flood_to),
         "reactions_events_only_per_min": per_min(events_from, flood_from),
         "reactions_in_flood_per_min": per_min(flood_from, flood_to),
+        "reactions_airtime_events_only_pct": airtime_pct(events_from, flood_from),
+        "reactions_airtime_in_flood_pct": airtime_pct(flood_from, flood_to),
         "questions_answered_timed": float(len(waits)),
         "question_wait_extra_lines_max": float(max(n_lines)),
         "question_wait_because_of_events_max_ms": round(max(overlap_ms), 1),
