@@ -45,7 +45,7 @@ from compliance.audit import verify
 from dialogue.sources.credentials import new_token
 from show.commands.run import run_show
 from show.config import load_show
-from show.events import EventsSettled, LineCut, LineEnded, LineStarted, RoomEventsReceived
+from show.events import EventsSettled, LineCut, LineStarted, RoomEventsReceived
 
 if TYPE_CHECKING:
     from show.runtime import Brain
@@ -125,18 +125,20 @@ class _LoadSampler(_Sampler):
     def attach(self, brain: Brain) -> None:
         super().attach(brain)
         brain.bus.subscribe(LineStarted, self._started)
-        brain.bus.subscribe((LineEnded, LineCut), self._ended)
+        brain.bus.subscribe(LineCut, self._ended)
         if self.events:
             self.path.attach(brain)
 
     def _started(self, e: LineStarted) -> None:
-        u = e.utterance
-        self.lines[u.id] = {"kind": u.kind, "comment_id": u.comment_id, "start": time.monotonic(), "end": None}
+        """A line on air: it ends when its speech has played (the show publishes no end of a line), or when cut."""
+        u, now = e.utterance, time.monotonic()
+        self.lines[u.id] = {"kind": u.kind, "comment_id": u.comment_id, "start": now,
+                            "end": now + (e.speech.duration_s if e.speech is not None else 0.0)}
 
-    def _ended(self, e: LineEnded | LineCut) -> None:
+    def _ended(self, e: LineCut) -> None:
         line = self.lines.get(e.utterance.id)
-        if line is not None and line["end"] is None:
-            line["end"] = time.monotonic()
+        if line is not None:
+            line["end"] = min(line["end"], time.monotonic())
 
     def go(self) -> None:
         """Tell the sender the show is on air: its timeline starts at a wall time just ahead (the same edge for
@@ -449,8 +451,8 @@ def _wait_figures(s: _LoadSampler) -> dict[str, float]:
         n = sum(1 for x in reactions if a <= x["start"] < b)
         return round(n / (b - a) * 60.0, 2) if b > a else float("nan")
 
-    def airtime_pct(a: float, b: float) -> float:  # the share of [a, b) the host spent on reactions
-        on = sum(max(0.0, min(x["end"] or x["start"], b) - max(x["start"], a)) for x in reactions)
+    def airtime_pct(a: float, b: float, of: list[dict[str, Any]] = reactions) -> float:  # share of [a, b) on air
+        on = sum(max(0.0, min(x["end"], b) - max(x["start"], a)) for x in of)
         return round(on / (b - a) * 100.0, 1) if b > a else float("nan")
 
     brain = s.brain
@@ -466,7 +468,7 @@ def _wait_figures(s: _LoadSampler) -> dict[str, float]:
     n_lines, overlap_ms = [0], [0.0]
     for got, start in waits:
         n_lines.append(sum(1 for x in reactions if got < x["start"] < start))
-        overlap_ms.append(sum(max(0.0, min(x["end"] or start, start) - max(x["start"], got)) for x in reactions) * 1e3)
+        overlap_ms.append(sum(max(0.0, min(x["end"], start) - max(x["start"], got)) for x in reactions) * 1e3)
     gaps = [0]
     ordered = sorted(waits, key=lambda w: w[1])
     for (_, a), (got, b) in zip(ordered, ordered[1:], strict=False):
@@ -478,6 +480,9 @@ def _wait_figures(s: _LoadSampler) -> dict[str, float]:
         "reactions_events_only_per_min": per_min(events_from, flood_from),
         "reactions_in_flood_per_min": per_min(flood_from, flood_to),
         "reactions_airtime_events_only_pct": airtime_pct(events_from, flood_from),
+        # the host talking at all, in the quiet window and in the events-only one (speech costs CPU: voice, mouth)
+        "speech_airtime_quiet_pct": airtime_pct(mono_of(s.go_at), events_from, lines),
+        "speech_airtime_events_only_pct": airtime_pct(events_from, flood_from, lines),
         "reactions_airtime_in_flood_pct": airtime_pct(flood_from, flood_to),
         "questions_answered_timed": float(len(waits)),
         "question_wait_extra_lines_max": float(max(n_lines)),
