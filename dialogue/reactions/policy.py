@@ -26,8 +26,8 @@ from dialogue.reactions.names import speakable
 from dialogue.reactions.phrasing import Named, compose
 from dialogue.types import Action, EventKind, RoomEvent
 
-LINE_GAP_S = 6.0  # between any two reaction lines
-URGENT_GAP_S = 3.0  # before a gift or an order line, or a batch about to go stale
+LINE_GAP_S = 10.0  # between any two reaction lines (the host pitches and answers in between)
+URGENT_GAP_S = 6.0  # before a gift or an order line, or a batch about to go stale
 MAX_NAMED = 2  # names said in one line; the rest are "N others"
 NAME_TRIES = 12  # names looked at per line for one that may be said
 MAX_PENDING = 100_000  # per kind; past it, new events of that kind are rate limited
@@ -49,7 +49,7 @@ RULES: dict[EventKind, KindRule] = {
     EventKind.FOLLOW: KindRule(collect_s=3.0, gap_s=15.0, fresh_s=60.0, repeat_s=3600.0, what="a thank-you for a follow"),
     EventKind.SHARE: KindRule(collect_s=5.0, gap_s=30.0, fresh_s=60.0, repeat_s=300.0, what="a thank-you for a share"),
     EventKind.LIKE: KindRule(collect_s=10.0, gap_s=45.0, fresh_s=120.0, repeat_s=0.0, what="a thank-you for likes"),
-    EventKind.GIFT: KindRule(collect_s=1.0, gap_s=4.0, fresh_s=120.0, repeat_s=0.0, what="a thank-you for a gift"),
+    EventKind.GIFT: KindRule(collect_s=1.0, gap_s=8.0, fresh_s=120.0, repeat_s=0.0, what="a thank-you for a gift"),
     EventKind.ORDER: KindRule(collect_s=0.0, gap_s=4.0, fresh_s=120.0, repeat_s=0.0, what="a thank-you for an order"),
 }
 
@@ -200,6 +200,9 @@ class ReactionPolicy:
         due = [k for k in ORDER if self._due(k, now, busy=busy, final=final)]
         if not due:
             return None
+        # among gifts and orders, the one thanked longest ago first: neither silences the other
+        urgent = sorted((k for k in due if k in URGENT), key=lambda k: self._last_kind.get(k, -math.inf))
+        due = [*urgent, *(k for k in due if k not in URGENT)]
         if due[0] in URGENT and self._last_said in URGENT:
             ripe = [k for k in due if k not in URGENT and self._ripe(k, now)]
             if ripe:

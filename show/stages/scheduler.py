@@ -163,6 +163,8 @@ class Scheduler:
         self.queue: CommentQueue[Triaged] = CommentQueue(max_size=max_queue)
         self.reactions = reactions or ReactionPolicy(None, "en")  # room events waiting for a reaction
         self._reacted_last = False  # the last line started was a reaction: the next one answers, if any waits
+        self._reactions = 0  # reaction lines started so far
+        self._since: dict[str, int] = {}  # waiting comment id → reaction lines started before it waited
         self.identity = IdentityQuestions()  # "are you a real person?": answered first, never shed
         self._queued_at: dict[str, float] = {}  # comment id → programme s it joined the queue
         self._shed = 0
@@ -176,6 +178,8 @@ class Scheduler:
         if tri.skip_reason:
             flags = (f"intent:{tri.intent.value}", f"lang:{tri.lang}", *tri.flags)
             return [CommentSkipped(tri.comment.id, tri.skip_reason, flags)]
+        # a reaction on air (the last line started) already delays this comment by one line
+        self._since[tri.comment.id] = self._reactions - self._reacted_last
         if tri.intent is Intent.IDENTITY:  # not queued, so never shed: answered at the host's next turn
             self.identity.ask(tri)
             return [CommentQueued(tri, now_s, identity=True)]
@@ -226,12 +230,12 @@ class Scheduler:
         # and resumes afterwards. Answers already committed are not cut; the next one is prepared while the
         # last second of them plays, so comments stay fresh and nothing waits on the model.
         if len(self) and s.committed_s <= ANSWER_AHEAD_S:
-            # a gift, an order, a welcome about to go stale: said first, but never before "are you real?"
-            if not self._reacted_last and self.identity.due(s.now_s, peek=True) is None:
+            # a gift, an order, a welcome about to go stale: said first, but never before "are you real?", and
+            # never to a comment that already waited through a reaction: one line longer at most, whatever the rate
+            if not self._reacted_last and self.identity.due(s.now_s, peek=True) is None and self._undelayed():
                 r = self.reactions.next(s.now_s, busy=True)
                 if r is not None:
-                    self._reacted_last = True
-                    return React(r), expired
+                    return self._react(r), expired
             tri = self.identity.due(s.now_s)  # "are you a real person?" goes first
             if tri is not None:
                 self._reacted_last = False
@@ -250,11 +254,21 @@ class Scheduler:
         if not len(self):
             r = self.reactions.next(s.now_s, final=s.draining)
             if r is not None:
-                self._reacted_last = True
-                return React(r), expired
+                return self._react(r), expired
         if s.finishing:
             return Idle(), expired
         return Pitch(), expired
+
+    def _react(self, r: Reaction) -> React:
+        self._reacted_last = True
+        self._reactions += 1
+        waiting = {t.comment.id for t in self.snapshot()}
+        self._since = {k: v for k, v in self._since.items() if k in waiting}
+        return React(r)
+
+    def _undelayed(self) -> bool:
+        """No waiting comment has waited through a reaction line yet."""
+        return all(self._since.get(t.comment.id, self._reactions) >= self._reactions for t in self.snapshot())
 
     def _turn(self, first: Triaged, s: Situation, *, identity: bool) -> tuple[Decision, list[Event]]:
         """The turn that answers `first`: with it, the waiting comments, best first, as long as they fit in

@@ -109,3 +109,31 @@ def test_are_you_real_is_answered_before_any_reaction(shop_en: Catalog) -> None:
     got = [s.next(tick(5.0 + i))[0] for i in range(3)]
     assert isinstance(got[0], Answer) and got[0].identity, "the AI answer first, whatever the room does"
     assert isinstance(got[1], React) and isinstance(got[2], Answer)
+
+
+def test_a_backlog_of_questions_sees_at_most_one_reaction_each(shop_en: Catalog) -> None:
+    """Questions arrive faster than the host answers (one a turn): a backlog builds and each question waits
+    through many answers. Gifts and orders are due all the time; still no question waits through two."""
+    s = Scheduler(reactions=ReactionPolicy(shop_en, "en"), max_turn_s=0)
+    seen: dict[str, int] = {}  # question id → reaction lines it waited through so far
+    last_was_reaction = False
+    reactions = 0
+    for step in range(600):
+        t = step / 2
+        s.admit_events(EventKind.GIFT, events(EventKind.GIFT, 1, gift="Rose", value=1 + step % 9), t)
+        if step % 5 == 0:
+            s.admit_events(EventKind.ORDER, events(EventKind.ORDER, 1, sku=shop_en.products[0].sku), t)
+        if step < 300 and step % 2 == 0:
+            for k in range(3):
+                q = comment(f"how much is the hoodie? {step}.{k}", Intent.PRICE, id=f"q{step}.{k}")
+                s.admit(q.triaged, t)
+                seen[q.triaged.comment.id] = int(last_was_reaction)  # a reaction on air delays it too
+        decision, _ = s.next(tick(t))
+        last_was_reaction = isinstance(decision, React)
+        if last_was_reaction:
+            reactions += 1
+            for qid in [t.comment.id for t in s.snapshot()]:
+                seen[qid] += 1
+        elif isinstance(decision, Answer):
+            assert seen.pop(decision.triaged.comment.id) <= 1
+    assert reactions >= 10 and not seen, "every question answered, and the room thanked"
