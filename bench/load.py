@@ -175,7 +175,7 @@ class _LoadSampler(_Sampler):
             sources = brain.intake.sources
             ingest = getattr(sources[0][0], "_queue", None) if sources else None
             self.load_rows.append((time.time(), now, time.monotonic(), _rss_mb(), float(len(brain.queue)),
-                                   float(brain.intake.inbox.qsize()), float(ingest.qsize() if ingest else 0),
+                                   float(brain.intake.inbox.qsize() + brain.intake.event_inbox.qsize()), float(ingest.qsize() if ingest else 0),
                                    float(brain.intake.shed), float(program.stats.dropped)))
             self.rows.append((now, self.load_rows[-1][3], self._offset_ms(brain)))
             self.events_taken = brain.intake.events_seen

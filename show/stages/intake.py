@@ -35,9 +35,12 @@ from show.stages.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
-INBOX_MAX = 5000  # comments and room events read but not yet taken
+INBOX_MAX = 1000  # comments read but not yet triaged
+EVENT_INBOX_MAX = 20_000  # room events read but not yet taken: a flood of likes never holds up a comment
 TAKE_PER_STEP = 50  # comments triaged per step
-EVENTS_PER_STEP = 2000  # room events taken per step (they need no triage)
+EVENTS_PER_STEP = 5000  # room events taken per step (they need no triage)
+EVENT_BATCH_S = 0.5  # room events of a kind are recorded and handed on together, at most this often
+URGENT = (EventKind.GIFT, EventKind.ORDER)  # handed on at once
 
 
 class Intake:
@@ -49,6 +52,9 @@ class Intake:
         self.clock = clock  # programme seconds
         # bounded: when the show falls behind, the reader waits and the source pushes back (HTTP 503)
         self.inbox: queue.Queue[Item | None] = queue.Queue(maxsize=INBOX_MAX)
+        self.event_inbox: queue.Queue[RoomEvent] = queue.Queue(maxsize=EVENT_INBOX_MAX)
+        self._taken: dict[EventKind, list[RoomEvent]] = {}  # room events taken, not yet handed on
+        self._taken_at: dict[EventKind, float] = {}  # when the first of them was taken (monotonic)
         self.sources: list[tuple[Iterable[Item], threading.Thread]] = []
         self.sources_done = False
         self.shed = 0  # comments the full queue shed so far
@@ -62,7 +68,10 @@ class Intake:
         def run() -> None:
             try:
                 for item in source:
-                    self.inbox.put(item)
+                    if isinstance(item, RoomEvent):
+                        self.event_inbox.put(item)
+                    else:
+                        self.inbox.put(item)
             except Exception as e:
                 log.error("comment source failed: %s", e)
             finally:
@@ -80,7 +89,7 @@ class Intake:
     @property
     def idle(self) -> bool:
         """Nothing read and not yet triaged or queued."""
-        return self.inbox.empty() and not self._backlog
+        return self.inbox.empty() and self.event_inbox.empty() and not self._backlog and not self._taken
 
     def take(self, mono: float) -> None:
         """Triage a slice of the inbox (a flood is read a slice at a time: the host keeps talking)."""
@@ -88,24 +97,38 @@ class Intake:
             kept, tri = self._backlog[0]
             self._admit(kept, tri, mono)
             self._backlog.pop(0)
-        events: dict[EventKind, list[RoomEvent]] = {}
         try:
-            comments = taken = 0
-            while comments < TAKE_PER_STEP and taken < EVENTS_PER_STEP:
+            for _ in range(TAKE_PER_STEP):
                 try:
                     item = self.inbox.get_nowait()
                 except queue.Empty:
-                    return
-                taken += 1
+                    break
                 if item is None:
                     self.sources_done = True
-                elif isinstance(item, RoomEvent):
-                    events.setdefault(item.kind, []).append(item)
+                elif isinstance(item, RoomEvent):  # a source that put one here itself
+                    self._taken.setdefault(item.kind, []).append(item)
                 else:
-                    comments += 1
                     self._comment(item, mono)
         finally:
-            self._events(events)
+            self._take_events()
+
+    def _take_events(self, *, all_now: bool = False) -> None:
+        """Room events read: gathered by kind, and handed on every EVENT_BATCH_S (gifts and orders at once):
+        one `RoomEventsReceived` (one audit entry) per kind, however many hundreds a second arrive."""
+        now = time.monotonic()
+        for _ in range(EVENTS_PER_STEP):
+            try:
+                ev = self.event_inbox.get_nowait()
+            except queue.Empty:
+                break
+            if ev.kind not in self._taken:
+                self._taken_at[ev.kind] = now
+            self._taken.setdefault(ev.kind, []).append(ev)
+        due = {k: v for k, v in self._taken.items()
+               if all_now or k in URGENT or now - self._taken_at.get(k, now) >= EVENT_BATCH_S}
+        for k in due:
+            del self._taken[k]
+        self._events(due)
 
     def _comment(self, item: Comment | BadComment, mono: float) -> None:
         self._received[item.id] = received = time.monotonic()
@@ -150,20 +173,25 @@ class Intake:
                     close()
                 except Exception as e:
                     log.error("closing a comment source failed: %s", e)
+        self._take_events(all_now=True)  # taken before the end: they wait for a reaction like the rest
         start = last = time.monotonic()
         left = 0
         unread: dict[EventKind, list[EventOutcome]] = {}  # settled together, one entry a kind (likes come by thousands)
         try:
             while time.monotonic() - start < cap_s:
+                item: Item | None
                 try:
-                    item = self.inbox.get(timeout=0.05)
+                    item = self.event_inbox.get_nowait()
                 except queue.Empty:
-                    now = time.monotonic()
-                    if not any(t.is_alive() for _, t in self.sources):
-                        break
-                    if now - start > timeout_s and now - last > gap_s:
-                        break
-                    continue
+                    try:
+                        item = self.inbox.get(timeout=0.05)
+                    except queue.Empty:
+                        now = time.monotonic()
+                        if not any(t.is_alive() for _, t in self.sources) and self.event_inbox.empty():
+                            break
+                        if now - start > timeout_s and now - last > gap_s:
+                            break
+                        continue
                 if item is None:
                     continue
                 last = time.monotonic()
