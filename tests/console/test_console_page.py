@@ -151,7 +151,7 @@ def test_the_room_feed_counts_likes_and_shows_bursts_sales_and_reactions(page: A
     welcome = page.locator("#room-events li.event-reaction", has_text="Welcome")
     welcome.wait_for(timeout=40000)
     assert welcome.locator(".meta").inner_text() == "4 joins · +3 batched · said"
-    assert welcome.locator(".line").inner_text() == "“Welcome mia, dan and 2 others!”"
+    assert welcome.locator(".line").inner_text() == "“Welcome Mia, Dan and 2 others!”"  # names as said
 
     show.post({"id": "rf1", "kind": "follow", "user": "lee"},
               {"id": "rg1", "kind": "gift", "user": "bo", "gift": "Rose", "count": 3, "value": 1},

@@ -110,10 +110,12 @@ class _HangingServer:
 def test_a_hung_model_server_gives_the_catalog_answer_within_the_timeout(tmp_path: Path) -> None:
     server = _HangingServer()
     try:
+        # far enough apart that each is answered alone: a question answered while others wait gets the
+        # catalog's short form at once, without the model
         comments = [{"id": "a", "user": "ann", "text": "how much is the hoodie?", "ts": 1.0},
-                    {"id": "b", "user": "bo", "text": "how much is the mug?", "ts": 5.0},
-                    {"id": "c", "user": "cy", "text": "are you a real person?", "ts": 9.0}]
-        show = write_show(tmp_path, comments, minutes=0.4,
+                    {"id": "b", "user": "bo", "text": "how much is the mug?", "ts": 11.0},
+                    {"id": "c", "user": "cy", "text": "are you a real person?", "ts": 21.0}]
+        show = write_show(tmp_path, comments, minutes=0.6,
                           model={"kind": "openai", "url": f"http://127.0.0.1:{server.port}", "timeout_s": 1,
                                   "first_sentence_s": 0})  # waited on up to the timeout
         code, err = run_to_end(show)
