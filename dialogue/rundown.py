@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dialogue.address import join_names
 from dialogue.catalog import Catalog, Product
-from dialogue.grounding.facts import _join, _options_text, _stock_text
+from dialogue.grounding.facts import _options_text, _stock_text
 from dialogue.moderation import check_output
 
 
@@ -31,14 +32,14 @@ def pitch_sentences(catalog: Catalog, p: Product) -> list[str]:
     if catalog.lang == "zh":
         lines = [f"给大家介绍一下{p.name}，售价{price}。"]
         if p.facts:
-            lines.append(f"{_join(p.facts, 'zh')}。")
+            lines.append(f"{join_names(p.facts, 'zh')}。")
         if p.options:
             lines.append(f"{_options_text(p, 'zh')}。")
         lines.append(f"{_stock_text(p, 'zh')}，有问题可以在评论区问我。")
     else:
         lines = [f"Let's look at the {p.name}, at {price}."]
         if p.facts:
-            lines.append(f"It is {_join(p.facts, 'en')}." if len(p.facts) == 1 else f"Here's what to know: {_join(p.facts, 'en')}.")
+            lines.append(f"It is {join_names(p.facts, 'en')}." if len(p.facts) == 1 else f"Here's what to know: {join_names(p.facts, 'en')}.")
         if p.options:
             lines.append(f"It comes in {_options_text(p, 'en')}.")
         stock = _stock_text(p, "en")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dialogue.address import join_names
 from dialogue.catalog import Catalog, Product
 from dialogue.types import Intent
 
@@ -23,25 +24,17 @@ class FactSheet:
     needed: int | None = None
 
 
-def _join(items: list[str], lang: str) -> str:
-    if lang == "zh":
-        return "、".join(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _options_text(p: Product, lang: str, groups: list[tuple[str, list[str]]] | None = None) -> str:
     parts = []
     for name, values in groups if groups is not None else p.options.items():
         if lang == "zh":
-            parts.append(f"{name}有{_join(values, lang)}")
+            parts.append(f"{name}有{join_names(values, lang)}")
         elif name.lower() in ("color", "colour"):
-            parts.append(_join(values, lang))
+            parts.append(join_names(values, lang))
         elif name.lower() == "size":
-            parts.append(f"size {values[0]}" if len(values) == 1 else f"sizes {_join(values, lang)}")
+            parts.append(f"size {values[0]}" if len(values) == 1 else f"sizes {join_names(values, lang)}")
         else:
-            parts.append(f"{name} {_join(values, lang)}")
+            parts.append(f"{name} {join_names(values, lang)}")
     return "，".join(parts) if lang == "zh" else ", in ".join(parts)
 
 
@@ -119,7 +112,7 @@ def product_sheet(catalog: Catalog, p: Product, intent: Intent, *, short: bool =
         first, *more = relevant_first(list(p.facts), question)
         text = f"{p.name}：{first}。" if lang == "zh" else f"About the {p.name}: {first}."
         if more and not short:
-            text += f"另外，{_join(more, lang)}。" if lang == "zh" else f" Also: {_join(more, lang)}."
+            text += f"另外，{join_names(more, lang)}。" if lang == "zh" else f" Also: {join_names(more, lang)}."
         return FactSheet(text=text, sources=src, must_say=[first], support=support, needed=1)
     elif intent == Intent.PURCHASE:
         if lang == "zh":
@@ -147,7 +140,7 @@ def faq_sheet(catalog: Catalog, idx: int) -> FactSheet:
 
 def product_list(catalog: Catalog, limit: int = 4) -> str:
     names = [p.name for p in catalog.products[:limit]]
-    return _join(names, catalog.lang)
+    return join_names(names, catalog.lang)
 
 
 # A busy room's short forms of the fixed lines: one sentence each. The identity answer still says plainly that
